@@ -1,0 +1,76 @@
+package io.streamcdn.common;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.util.EnumSet;
+
+/**
+ * What every role runs on: one Vert.x instance whose HTTP server and client metrics land in one
+ * Prometheus registry, together with JVM and process metrics. Each role builds exactly one of these
+ * in its entry class and passes the registry to its own {@code MeterBinder}s.
+ *
+ * <p>Labels are kept to method, status code and matched route: never the raw path, which would let a
+ * viewer mint a new time series per URL.
+ */
+public final class RoleRuntime implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry;
+    private final Vertx vertx;
+    private final JvmGcMetrics gcMetrics;
+
+    public RoleRuntime(String role) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("role", role);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE));
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(metrics))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Closes Vert.x (servers, clients, timers) and releases the metric binders. */
+    public Future<Void> shutdown() {
+        return vertx.close().onComplete(ignored -> {
+            gcMetrics.close();
+            registry.close();
+        });
+    }
+
+    @Override
+    public void close() {
+        shutdown().await();
+    }
+}

@@ -1,0 +1,39 @@
+package io.streamcdn.media;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@link Probe} learned about a source file. Times are in seconds on the container's timeline;
+ * {@code startSeconds} of each stream tells where its first sample sits (the test clips' video starts
+ * 2.235 s after their audio).
+ */
+public record MediaInfo(String container, String containerLongName, double durationSeconds, double startSeconds,
+                        long sizeBytes, List<StreamInfo> streams, Video video, Audio audio) {
+
+    public MediaInfo {
+        streams = List.copyOf(streams);
+    }
+
+    public Optional<Audio> audioStream() {
+        return Optional.ofNullable(audio);
+    }
+
+    /** Any stream, as listed by the container. */
+    public record StreamInfo(int index, String type, String codec, double startSeconds, double durationSeconds) {
+    }
+
+    public record Video(int index, String codec, String profile, int width, int height, Rational frameRate,
+                        Rational sampleAspectRatio, String pixelFormat, double startSeconds, double durationSeconds) {
+
+        /** Width over height as displayed, after the sample aspect ratio. */
+        public double displayAspectRatio() {
+            double sar = sampleAspectRatio == null || sampleAspectRatio.num() <= 0 ? 1.0 : sampleAspectRatio.value();
+            return width * sar / height;
+        }
+    }
+
+    public record Audio(int index, String codec, int sampleRate, int channels, double startSeconds,
+                        double durationSeconds) {
+    }
+}
