@@ -1,0 +1,45 @@
+package io.streamcdn.media;
+
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleConsumer;
+
+/**
+ * The media module's front door for the origin: probe an upload, then turn it into a complete,
+ * packaged ladder (segments, poster, MPD, HLS) in a folder the caller publishes atomically.
+ * Every call blocks for as long as FFmpeg works: call it from a worker thread, never an event loop.
+ */
+public final class MediaPipeline {
+
+    private final EncoderSettings settings;
+
+    public MediaPipeline(EncoderSettings settings) {
+        this.settings = settings;
+    }
+
+    public EncoderSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Reads the container and streams and checks the file is whole.
+     *
+     * @throws MediaException.Unsupported not a video, or no video stream, or an unknown codec
+     * @throws MediaException.Corrupt     a video container that is truncated or undecodable
+     */
+    public MediaInfo probe(Path source) throws MediaException {
+        throw new MediaException.EncodeFailed("probe: work in progress", null);
+    }
+
+    /**
+     * Encodes {@code source} into {@code outputDir} (created if needed; expected empty): one folder per
+     * rendition with init and media segments, the poster, the MPD and the HLS playlists.
+     *
+     * @param progress  receives 0..1 as the encode advances (from timestamps), on the encoding thread
+     * @param cancelled polled between frames; when it turns true the encode stops with {@link MediaException.Cancelled}
+     */
+    public Ladder encode(Path source, MediaInfo info, Path outputDir, DoubleConsumer progress, BooleanSupplier cancelled)
+            throws MediaException {
+        throw new MediaException.EncodeFailed("encode: work in progress", null);
+    }
+}
