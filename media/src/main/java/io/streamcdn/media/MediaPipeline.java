@@ -12,6 +12,7 @@ import java.util.function.DoubleConsumer;
 public final class MediaPipeline {
 
     private final EncoderSettings settings;
+    private final Probe probe = new Probe();
 
     public MediaPipeline(EncoderSettings settings) {
         this.settings = settings;
@@ -28,7 +29,7 @@ public final class MediaPipeline {
      * @throws MediaException.Corrupt     a video container that is truncated or undecodable
      */
     public MediaInfo probe(Path source) throws MediaException {
-        throw new MediaException.EncodeFailed("probe: work in progress", null);
+        return probe.probe(source);
     }
 
     /**

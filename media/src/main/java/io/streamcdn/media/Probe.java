@@ -1,0 +1,282 @@
+package io.streamcdn.media;
+
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avformat.AVProbeData;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides whether a file is a video we can encode, and describes it. Three checks, cheapest first:
+ * <ol>
+ *   <li>the container is recognised and has a video stream with a decoder (else {@link MediaException.Unsupported});</li>
+ *   <li>the first video frame decodes (else {@link MediaException.Corrupt});</li>
+ *   <li>the end of the file is there: packets can be read near the declared duration. A download cut
+ *       short keeps a valid header but loses its tail, which only this check notices.</li>
+ * </ol>
+ * Image formats that FFmpeg opens as one-frame "videos" (PNG, JPEG, GIF...) are refused: a poster is not
+ * a video.
+ */
+public final class Probe {
+
+    /** Demuxers that open still images and image sequences. */
+    private static final Set<String> IMAGE_CONTAINERS = Set.of(
+            "image2", "png_pipe", "jpeg_pipe", "gif", "gif_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe",
+            "svg_pipe", "psd_pipe", "pgm_pipe", "ppm_pipe", "jpegls_pipe", "j2k_pipe", "qoi_pipe", "dpx_pipe",
+            "exr_pipe", "pam_pipe", "pbm_pipe", "pcx_pipe", "pgmyuv_pipe", "pictor_pipe", "sgi_pipe",
+            "sunrast_pipe", "xbm_pipe", "xpm_pipe", "xwd_pipe", "hdr_pipe", "jpegxl_pipe", "tty", "ico",
+            "apng", "webp", "avif");
+
+    /** How much of the declared duration must be readable at the tail: lenient for containers that round. */
+    private static final double TAIL_TOLERANCE_SECONDS = 1.0;
+
+    public Probe() {
+        Ffmpeg.init();
+    }
+
+    public MediaInfo probe(Path file) throws MediaException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new MediaException.Unsupported("the upload could not be read: " + e.getMessage());
+        }
+        if (size == 0) {
+            throw new MediaException.Unsupported("the file is empty");
+        }
+        AVFormatContext fmt = new AVFormatContext(null);
+        int ret = avformat.avformat_open_input(fmt, file.toString(), null, null);
+        if (ret < 0) {
+            String recognised = sniffContainer(file);
+            if (recognised != null) {
+                throw new MediaException.Corrupt("this " + recognised + " file cannot be opened ("
+                        + Ffmpeg.describe(ret) + "); it is probably truncated or damaged");
+            }
+            throw new MediaException.Unsupported("this is not a video file FFmpeg recognises ("
+                    + Ffmpeg.describe(ret) + ")");
+        }
+        try {
+            return describe(fmt, size);
+        } finally {
+            avformat.avformat_close_input(fmt);
+        }
+    }
+
+    private MediaInfo describe(AVFormatContext fmt, long size) throws MediaException {
+        String container = fmt.iformat().name().getString();
+        String containerLong = fmt.iformat().long_name() == null ? container : fmt.iformat().long_name().getString();
+        if (IMAGE_CONTAINERS.contains(container)) {
+            throw new MediaException.Unsupported("this is an image (" + containerLong + "), not a video");
+        }
+        int ret = avformat.avformat_find_stream_info(fmt, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+        if (ret < 0) {
+            throw new MediaException.Corrupt("the " + containerLong + " file cannot be read: " + Ffmpeg.describe(ret));
+        }
+        int videoIndex = avformat.av_find_best_stream(fmt, avutil.AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+        int audioIndex = avformat.av_find_best_stream(fmt, avutil.AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
+
+        List<MediaInfo.StreamInfo> streams = new ArrayList<>();
+        for (int i = 0; i < fmt.nb_streams(); i++) {
+            AVStream st = fmt.streams(i);
+            AVCodecParameters par = st.codecpar();
+            String type = avutil.av_get_media_type_string(par.codec_type()) == null ? "unknown"
+                    : avutil.av_get_media_type_string(par.codec_type()).getString();
+            streams.add(new MediaInfo.StreamInfo(i, type, codecName(par.codec_id()),
+                    startSeconds(st, fmt), durationSeconds(st, fmt)));
+        }
+        if (videoIndex < 0) {
+            String what = audioIndex >= 0 ? "it has audio but no video stream" : "it has no video stream";
+            throw new MediaException.Unsupported("this " + containerLong + " file is not a video: " + what);
+        }
+        AVStream vst = fmt.streams(videoIndex);
+        AVCodecParameters vpar = vst.codecpar();
+        if (vpar.width() <= 0 || vpar.height() <= 0) {
+            throw new MediaException.Corrupt("the video stream has no picture size; the file may be truncated");
+        }
+        if (avcodec.avcodec_find_decoder(vpar.codec_id()) == null) {
+            throw new MediaException.Unsupported("the video codec " + codecName(vpar.codec_id()) + " is not supported");
+        }
+        AVRational guessed = avformat.av_guess_frame_rate(fmt, vst, null);
+        Rational frameRate = guessed.num() > 0 && guessed.den() > 0
+                ? new Rational(guessed.num(), guessed.den()) : new Rational(25, 1);
+        AVRational sar = avformat.av_guess_sample_aspect_ratio(fmt, vst, null);
+        Rational sampleAspect = sar.num() > 0 && sar.den() > 0 ? new Rational(sar.num(), sar.den()) : new Rational(1, 1);
+        String pixFmt = vpar.format() < 0 || avutil.av_get_pix_fmt_name(vpar.format()) == null ? "unknown"
+                : avutil.av_get_pix_fmt_name(vpar.format()).getString();
+        String profile = avcodec.avcodec_profile_name(vpar.codec_id(), vpar.profile()) == null ? ""
+                : avcodec.avcodec_profile_name(vpar.codec_id(), vpar.profile()).getString();
+        MediaInfo.Video video = new MediaInfo.Video(videoIndex, codecName(vpar.codec_id()), profile,
+                vpar.width(), vpar.height(), frameRate, sampleAspect, pixFmt,
+                startSeconds(vst, fmt), durationSeconds(vst, fmt));
+
+        MediaInfo.Audio audio = null;
+        if (audioIndex >= 0) {
+            AVStream ast = fmt.streams(audioIndex);
+            AVCodecParameters apar = ast.codecpar();
+            if (avcodec.avcodec_find_decoder(apar.codec_id()) != null && apar.sample_rate() > 0) {
+                audio = new MediaInfo.Audio(audioIndex, codecName(apar.codec_id()), apar.sample_rate(),
+                        apar.ch_layout().nb_channels(), startSeconds(ast, fmt), durationSeconds(ast, fmt));
+            }
+        }
+
+        double start = fmt.start_time() == avutil.AV_NOPTS_VALUE ? 0 : fmt.start_time() / (double) avutil.AV_TIME_BASE;
+        double duration = fmt.duration() == avutil.AV_NOPTS_VALUE ? Double.NaN
+                : fmt.duration() / (double) avutil.AV_TIME_BASE;
+        if (!(duration > 0)) {
+            duration = Math.max(video.durationSeconds(), audio == null ? 0 : audio.durationSeconds());
+        }
+        if (!(duration > 0)) {
+            throw new MediaException.Corrupt("the video has no duration; the file may be truncated");
+        }
+
+        decodeFirstFrame(fmt, videoIndex, containerLong);
+        checkTail(fmt, start, duration);
+        return new MediaInfo(container, containerLong, duration, start, size, streams, video, audio);
+    }
+
+    /** Feeds video packets until one frame comes out; a file whose first frame fails will not encode. */
+    private void decodeFirstFrame(AVFormatContext fmt, int videoIndex, String containerLong) throws MediaException {
+        AVStream st = fmt.streams(videoIndex);
+        AVCodec codec = avcodec.avcodec_find_decoder(st.codecpar().codec_id());
+        AVCodecContext dec = avcodec.avcodec_alloc_context3(codec);
+        AVPacket pkt = avcodec.av_packet_alloc();
+        AVFrame frame = avutil.av_frame_alloc();
+        try {
+            avcodec.avcodec_parameters_to_context(dec, st.codecpar());
+            dec.thread_count(1);
+            int ret = avcodec.avcodec_open2(dec, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+            if (ret < 0) {
+                throw new MediaException.Unsupported("the video decoder cannot open this stream: " + Ffmpeg.describe(ret));
+            }
+            int packets = 0;
+            boolean draining = false;
+            while (true) {
+                if (!draining) {
+                    ret = avformat.av_read_frame(fmt, pkt);
+                    if (ret < 0) {
+                        draining = true;
+                        avcodec.avcodec_send_packet(dec, null);
+                    } else {
+                        if (pkt.stream_index() == videoIndex) {
+                            packets++;
+                            avcodec.avcodec_send_packet(dec, pkt);
+                        }
+                        avcodec.av_packet_unref(pkt);
+                    }
+                }
+                ret = avcodec.avcodec_receive_frame(dec, frame);
+                if (ret >= 0) {
+                    return;
+                }
+                if (ret == avutil.AVERROR_EOF || (draining && ret != avutil.AVERROR_EAGAIN())) {
+                    break;
+                }
+                if (packets > 500) {
+                    break;
+                }
+            }
+            throw new MediaException.Corrupt("no video frame could be decoded from this " + containerLong
+                    + " file; it is damaged or truncated");
+        } finally {
+            avutil.av_frame_free(frame);
+            avcodec.av_packet_free(pkt);
+            avcodec.avcodec_free_context(dec);
+        }
+    }
+
+    /**
+     * Seeks to shortly before the declared end and requires packets from there. Truncated MP4s keep
+     * their moov (with the full sample table) but lose the media data at the end: the demuxer then
+     * finds nothing to read past the cut.
+     */
+    private void checkTail(AVFormatContext fmt, double start, double duration) throws MediaException {
+        double target = start + Math.max(0, duration - 3.0);
+        long ts = (long) (target * avutil.AV_TIME_BASE);
+        if (avformat.avformat_seek_file(fmt, -1, Long.MIN_VALUE, ts, ts, 0) < 0) {
+            return; // unseekable containers (raw streams) are checked by the encode itself
+        }
+        AVPacket pkt = avcodec.av_packet_alloc();
+        try {
+            double lastEnd = Double.NaN;
+            int read = 0;
+            while (avformat.av_read_frame(fmt, pkt) >= 0) {
+                AVStream st = fmt.streams(pkt.stream_index());
+                long pts = pkt.pts() != avutil.AV_NOPTS_VALUE ? pkt.pts() : pkt.dts();
+                if (pts != avutil.AV_NOPTS_VALUE && pkt.size() > 0) {
+                    double end = Ffmpeg.seconds(pts + Math.max(0, pkt.duration()), st.time_base());
+                    lastEnd = Double.isNaN(lastEnd) ? end : Math.max(lastEnd, end);
+                    read++;
+                }
+                avcodec.av_packet_unref(pkt);
+            }
+            double expectedEnd = start + duration;
+            if (read == 0 || !(lastEnd >= expectedEnd - TAIL_TOLERANCE_SECONDS)) {
+                String readTo = Double.isNaN(lastEnd) ? "nothing could be read near the end"
+                        : String.format(java.util.Locale.ROOT, "the data stops at %.1f s", lastEnd - start);
+                throw new MediaException.Corrupt(String.format(java.util.Locale.ROOT,
+                        "the file is truncated: it declares %.1f s but %s", duration, readTo));
+            }
+        } finally {
+            avcodec.av_packet_free(pkt);
+        }
+    }
+
+    /**
+     * Names the container that the file's first bytes announce, or null. Lets us tell "not a video"
+     * (415) from "a video container cut short before its index" (422), e.g. an MP4 whose moov was at the end.
+     */
+    private static String sniffContainer(Path file) {
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            return null;
+        }
+        try (BytePointer buf = new BytePointer(head.length + avformat.AVPROBE_PADDING_SIZE);
+             BytePointer name = new BytePointer("");
+             AVProbeData probe = new AVProbeData()) {
+            buf.put(head).position(0);
+            probe.buf(buf).buf_size(head.length).filename(name);
+            int[] score = {0};
+            AVInputFormat format = avformat.av_probe_input_format3(probe, 1, score);
+            if (format == null || score[0] < avformat.AVPROBE_SCORE_MAX / 4
+                    || IMAGE_CONTAINERS.contains(format.name().getString())) {
+                return null;
+            }
+            return format.long_name() == null ? format.name().getString() : format.long_name().getString();
+        }
+    }
+
+    private static String codecName(int codecId) {
+        return avcodec.avcodec_get_name(codecId).getString();
+    }
+
+    private static double startSeconds(AVStream st, AVFormatContext fmt) {
+        double s = Ffmpeg.seconds(st.start_time(), st.time_base());
+        return Double.isNaN(s) ? 0 : s;
+    }
+
+    private static double durationSeconds(AVStream st, AVFormatContext fmt) {
+        double d = Ffmpeg.seconds(st.duration(), st.time_base());
+        if (Double.isNaN(d) && fmt.duration() != avutil.AV_NOPTS_VALUE) {
+            d = fmt.duration() / (double) avutil.AV_TIME_BASE;
+        }
+        return Double.isNaN(d) ? 0 : d;
+    }
+}
