@@ -1,0 +1,29 @@
+package io.streamcdn.origin.api;
+
+import java.util.Locale;
+
+/** How an upload ended; the {@code outcome} tag of {@code streamcdn_uploads_total}. */
+public enum UploadOutcome {
+    /** Probed, stored, queued for encoding: 202. */
+    ACCEPTED,
+    /** Over the size limit, by its Content-Length or while streaming: 413. */
+    TOO_LARGE,
+    /** Not a video, or a video we cannot decode: 415. */
+    UNSUPPORTED,
+    /** A video container that is truncated or damaged: 422. */
+    CORRUPT,
+    /** The client went away before the body was complete. */
+    ABORTED,
+    /** No bytes: 400. */
+    EMPTY,
+    /** Malformed request (content type, multipart fields): 400 or 415. */
+    INVALID,
+    /** Too many uploads at once: 503. */
+    BUSY,
+    /** The origin failed to store it (disk full, I/O error): 500. */
+    FAILED;
+
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
