@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Two shapes are accepted. A raw body with {@code Content-Type: video/*} or
  * {@code application/octet-stream} (or none), titled by the query parameter {@code ?title=}; or
- * {@code multipart/form-data} with the file in the field {@code file} and an optional field {@code title}.
+ * {@code multipart/form-data} with the file in the field {@code file} and an optional field {@code title}
+ * (or the same query parameter). Without a title, the multipart file name stands in, else "Untitled".
  *
  * <p>The size limit is enforced twice: a {@code Content-Length} over the limit is refused before a byte of
  * the body is read (a client that sent {@code Expect: 100-continue} never sends it; this class answers
@@ -137,8 +138,10 @@ public final class UploadReceiver {
             } else if (fileName[0] == null) {
                 result.tryFail(UploadRefused.badRequest("the form has no file; put the video in the field '" + FILE_FIELD + "'"));
             } else {
+                String title = request.getFormAttribute(TITLE_FIELD);
+                String titled = title != null ? title : request.getParam(TITLE_FIELD);
                 fileWritten.future().onSuccess(bytes -> result.tryComplete(new ReceivedUpload(id, part, bytes,
-                        fileName[0], request.getFormAttribute(TITLE_FIELD))));
+                        fileName[0], titled)));
             }
         });
         // A refusal may come while the file is still being written: delete only once its writer has let go.

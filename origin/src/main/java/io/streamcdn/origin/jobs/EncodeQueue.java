@@ -215,12 +215,13 @@ public final class EncodeQueue implements AutoCloseable {
             job.stop(Stop.DELETED);
             awaitStop(job);
         }
+        VideoRecord record = catalog.get(id).orElse(null);
         boolean known = catalog.remove(id);
         data.withdraw(data.published(id));
         DataDirectory.deleteTree(data.staging(id));
         Files.deleteIfExists(data.source(id));
         if (known) {
-            LOG.info("video {} deleted{}", id, job == null ? "" : " (its encode was cancelled)");
+            LOG.info("video {} {} → deleted", id, record == null ? "?" : record.state().label());
         }
         return known;
     }

@@ -51,8 +51,10 @@ class UploadRefusalTest {
 
     @AfterEach
     void leavesNothingBehindAndKeepsServing() throws Exception {
-        assertThat(Files.list(origin.data().uploads())).as("uploads/").isEmpty();
-        assertThat(Files.list(origin.data().sources())).as("sources/").isEmpty();
+        try (var uploads = Files.list(origin.data().uploads()); var sources = Files.list(origin.data().sources())) {
+            assertThat(uploads).as("uploads/").isEmpty();
+            assertThat(sources).as("sources/").isEmpty();
+        }
         assertThat(origin.catalog().list()).as("catalog").isEmpty();
         HttpResponse<String> list = origin.get("/api/videos");
         assertThat(list.statusCode()).isEqualTo(200);
@@ -147,12 +149,57 @@ class UploadRefusalTest {
             long started = System.nanoTime();
             // Headers only: the answer must come without the server waiting for a single byte of body.
             write(socket, "POST /api/videos HTTP/1.1\r\nHost: x\r\nContent-Type: video/mp4\r\nContent-Length: "
-                    + 2 * LIMIT + "\r\n\r\n");
+                    + 2 * LIMIT + "\r\nExpect: 100-continue\r\n\r\n");
             String response = readResponse(socket.getInputStream());
 
-            assertThat(response).startsWith("HTTP/1.1 413").contains("too_large").containsIgnoringCase("connection: close");
+            assertThat(response).as("no 100 Continue first").startsWith("HTTP/1.1 413").contains("too_large").containsIgnoringCase("connection: close");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_000);
             assertThat(readToEnd(socket.getInputStream())).as("the server closes the connection").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void uploadWithinTheLimitIsInvitedToSendItsBody() throws Exception {
+        try (Socket socket = connect()) {
+            write(socket, "POST /api/videos HTTP/1.1\r\nHost: x\r\nContent-Type: video/mp4\r\nContent-Length: 20\r\n"
+                    + "Expect: 100-continue\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 100 Continue");
+
+            write(socket, "this is not a video!");
+
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 415").contains("unsupported_media");
+        }
+    }
+
+    @Test
+    void uploadsBeyondTheConcurrencyLimitAreTurnedAwayWithRetryAfter() throws Exception {
+        double abortedBefore = counter(origin.scrapeMetrics(), "streamcdn_uploads_total{outcome=\"aborted\"");
+        Socket[] streaming = new Socket[UploadLimits.DEFAULT_MAX_CONCURRENT];
+        try {
+            for (int i = 0; i < streaming.length; i++) {
+                streaming[i] = connect();
+                write(streaming[i], "POST /api/videos HTTP/1.1\r\nHost: x\r\nContent-Type: video/mp4\r\nContent-Length: 1000\r\n\r\n");
+                streaming[i].getOutputStream().write(new byte[10]);
+                streaming[i].getOutputStream().flush();
+            }
+            awaitFiles(origin.data().uploads(), streaming.length);
+
+            HttpResponse<String> refused = origin.upload("", "video/mp4", new byte[1000]);
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("busy");
+        } finally {
+            for (Socket socket : streaming) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (counter(origin.scrapeMetrics(), "streamcdn_uploads_total{outcome=\"aborted\"") < abortedBefore + streaming.length) {
+            assertThat(System.nanoTime()).as("the aborts are noticed").isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
@@ -228,9 +275,18 @@ class UploadRefusalTest {
     }
 
     private void awaitPartialFile() throws Exception {
+        awaitFiles(origin.data().uploads(), 1);
+    }
+
+    private static void awaitFiles(Path dir, int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (Files.list(origin.data().uploads()).findAny().isEmpty()) {
-            assertThat(System.nanoTime()).as("a partial file appears while the body streams").isLessThan(deadline);
+        while (true) {
+            try (var files = Files.list(dir)) {
+                if (files.count() >= count) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime()).as("partial files appear while bodies stream").isLessThan(deadline);
             Thread.sleep(10);
         }
     }

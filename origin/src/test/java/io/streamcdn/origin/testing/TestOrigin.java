@@ -27,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The video API as the origin mounts it, on a real HTTP server at 127.0.0.1 on a free port, over a real
@@ -141,6 +143,31 @@ public final class TestOrigin implements AutoCloseable {
             throw new AssertionError("GET /api/videos/" + id + " answered " + response.statusCode() + ": " + response.body());
         }
         return new JsonObject(response.body());
+    }
+
+    /**
+     * Polls {@code GET /api/videos/{id}} every 50 ms until {@code done} holds, handing every answer to
+     * {@code eachPoll} (for assertions that must hold all along); fails after {@code timeout}.
+     */
+    public JsonObject awaitVideo(String id, Predicate<JsonObject> done, Duration timeout, Consumer<JsonObject> eachPoll)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonObject video = video(id);
+            eachPoll.accept(video);
+            if (done.test(video)) {
+                return video;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("video " + id + " did not get there within " + timeout.toSeconds() + " s; last: "
+                        + video.encodePrettily());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public static boolean inState(JsonObject video, String state) {
+        return state.equals(video.getString("state"));
     }
 
     /** Stops like a deployment would: the server, then the queue (running encodes go back to queued), then Vert.x. */
