@@ -243,6 +243,9 @@ public final class VideoApi {
     }
 
     private static void sendJson(HttpServerResponse response, JsonObject body) {
+        if (response.closed()) {
+            return; // the client left while we worked; what it asked for happened all the same
+        }
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(body.encode());
