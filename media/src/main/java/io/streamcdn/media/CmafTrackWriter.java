@@ -29,7 +29,10 @@ import java.util.List;
  * DASH and HLS muxers drive it: we decide where fragments end ({@code av_write_frame(ctx, NULL)}), take
  * the bytes, and write each fragment to its own file. {@code delay_moov} makes the first flush emit
  * only the moov, built once the first packets are known; that flush is the init segment.
- * Fragments use {@code default_base_moof} data offsets, so each segment file stands alone.
+ * Fragments use {@code default_base_moof} data offsets, so each segment file stands alone, and signed
+ * composition offsets (trun version 1), so B-frame delay needs no edit list: each segment's earliest
+ * presentation time equals its decode time, which is what the MPD timeline and HLS EXTINFs describe and
+ * what players that ignore edit lists in fragmented files (browsers' MSE) see.
  */
 final class CmafTrackWriter implements AutoCloseable {
 
@@ -62,10 +65,6 @@ final class CmafTrackWriter implements AutoCloseable {
         }
         oc = new AVFormatContext(null);
         check(avformat.avformat_alloc_output_context2(oc, null, "mp4", null), "allocate the mp4 muxer");
-        // B-frames give the first packets negative DTS. Left alone, libavformat would shift the whole track
-        // later to make DTS non-negative (video then plays 2 frames behind the audio); with shifting off,
-        // the mp4 muxer's negative_cts_offsets keeps PTS as encoded and stores signed composition offsets.
-        oc.avoid_negative_ts(0); // AVFMT_AVOID_NEG_TS_DISABLED
         stream = avformat.avformat_new_stream(oc, null);
         check(avcodec.avcodec_parameters_from_context(stream.codecpar(), encoder), "copy codec parameters");
         stream.time_base(encoder.time_base());

@@ -395,12 +395,21 @@ public final class Encoder {
             if (audio != null) {
                 audio.close();
             }
-            avutil.av_frame_free(previous);
-            avutil.av_frame_free(black);
+            // JavaCPP passes a null object as a null AVFrame**/AVCodecContext**, which FFmpeg dereferences.
+            if (previous != null) {
+                avutil.av_frame_free(previous);
+            }
+            if (black != null) {
+                avutil.av_frame_free(black);
+            }
             avutil.av_frame_free(decoded);
             avcodec.av_packet_free(pkt);
-            avcodec.avcodec_free_context(videoDecoder);
-            avcodec.avcodec_free_context(audioDecoder);
+            if (videoDecoder != null) {
+                avcodec.avcodec_free_context(videoDecoder);
+            }
+            if (audioDecoder != null) {
+                avcodec.avcodec_free_context(audioDecoder);
+            }
             if (inputOpen) {
                 avformat.avformat_close_input(fmt);
             }

@@ -1,6 +1,8 @@
 package io.streamcdn.media;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
 
@@ -13,9 +15,13 @@ public final class MediaPipeline {
 
     private final EncoderSettings settings;
     private final Probe probe = new Probe();
+    private final LadderPlanner planner;
+    private final Encoder encoder;
 
     public MediaPipeline(EncoderSettings settings) {
         this.settings = settings;
+        this.planner = new LadderPlanner(settings.ladder());
+        this.encoder = new Encoder(settings);
     }
 
     public EncoderSettings settings() {
@@ -39,8 +45,15 @@ public final class MediaPipeline {
      * @param progress  receives 0..1 as the encode advances (from timestamps), on the encoding thread
      * @param cancelled polled between frames; when it turns true the encode stops with {@link MediaException.Cancelled}
      */
-    public Ladder encode(Path source, MediaInfo info, Path outputDir, DoubleConsumer progress, BooleanSupplier cancelled)
-            throws MediaException {
-        throw new MediaException.EncodeFailed("encode: work in progress", null);
+    public Encoder.Result encode(Path source, MediaInfo info, Path outputDir, DoubleConsumer progress,
+                                 BooleanSupplier cancelled) throws MediaException {
+        List<VideoRendition> plan = planner.plan(info.video());
+        Encoder.Result result = encoder.encode(source, info, plan, outputDir, progress, cancelled);
+        try {
+            Packager.writeManifests(result.ladder(), outputDir);
+        } catch (IOException e) {
+            throw new MediaException.EncodeFailed("cannot write the manifests: " + e.getMessage(), e);
+        }
+        return result;
     }
 }

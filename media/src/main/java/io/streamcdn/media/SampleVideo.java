@@ -203,10 +203,18 @@ public final class SampleVideo {
                 avformat.avio_closep(oc.pb());
             }
             avformat.avformat_free_context(oc);
-            avfilter.avfilter_graph_free(videoGraph);
-            avfilter.avfilter_graph_free(audioGraph);
-            avcodec.avcodec_free_context(video);
-            avcodec.avcodec_free_context(audio);
+            if (videoGraph != null) {
+                avfilter.avfilter_graph_free(videoGraph);
+            }
+            if (audioGraph != null) {
+                avfilter.avfilter_graph_free(audioGraph);
+            }
+            if (video != null) {
+                avcodec.avcodec_free_context(video);
+            }
+            if (audio != null) {
+                avcodec.avcodec_free_context(audio);
+            }
             avutil.av_frame_free(frame);
             avcodec.av_packet_free(pkt);
         }

@@ -1,0 +1,19 @@
+package io.streamcdn.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point for every benchmark: {@code ./bench/run <name> [options]}. Results go to bench/RESULTS.md by hand. */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {EncodeBenchmark.class},
+        description = "streamcdn benchmarks: each compares streamcdn with a reference measured in the same run.")
+public final class Bench implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+}
