@@ -77,11 +77,10 @@ public final class EncodeMetrics {
     }
 
     /**
-     * Hook for per-rung wall time ({@code streamcdn_encode_rung_duration_seconds{rung="720p"}}).
-     * {@code MediaPipeline.encode} returns only the {@code Ladder}, which carries no timing, so nothing
-     * calls this yet; wire it where the pipeline reports each rung's wall time.
+     * One rung's wall time within a finished encode. Rungs encode in parallel from one decode, so each
+     * rung's time spans most of the job's; the spread between rungs shows which one holds the job up.
      */
-    public void rungEncoded(String rung, Duration wall) {
+    void rungEncoded(String rung, Duration wall) {
         Timer.builder("streamcdn.encode.rung.duration")
                 .description("Wall time spent encoding one rung of a ladder")
                 .tag("rung", rung)

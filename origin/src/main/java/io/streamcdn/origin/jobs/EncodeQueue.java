@@ -1,6 +1,7 @@
 package io.streamcdn.origin.jobs;
 
 import io.streamcdn.common.ByteSize;
+import io.streamcdn.media.Encoder;
 import io.streamcdn.media.Ladder;
 import io.streamcdn.media.MediaException;
 import io.streamcdn.media.MediaInfo;
@@ -332,7 +333,8 @@ public final class EncodeQueue implements AutoCloseable {
                 }
                 DataDirectory.deleteTree(staging);
                 MediaInfo probed = info != null ? info : pipeline.probe(source);
-                Ladder ladder = pipeline.encode(source, probed, staging, this::progress, () -> stop != null);
+                Encoder.Result encoded = pipeline.encode(source, probed, staging, this::progress, () -> stop != null);
+                Ladder ladder = encoded.ladder();
                 if (stop != null) {
                     throw new MediaException.Cancelled();
                 }
@@ -342,6 +344,7 @@ public final class EncodeQueue implements AutoCloseable {
                 double wall = seconds(System.nanoTime() - startNanos);
                 double ratio = ladder.durationSeconds() / wall;
                 metrics.realtimeRatio(ratio);
+                encoded.rungWallNanos().forEach((rung, nanos) -> metrics.rungEncoded(rung, Duration.ofNanos(nanos)));
                 LOG.info(String.format(Locale.ROOT, "video %s encoding → ready in %.1f s (%d renditions, %.1fx realtime, %s)",
                         id, wall, ladder.video().size(), ratio, ByteSize.format(folderBytes(data.published(id)))));
             } catch (MediaException.Cancelled e) {

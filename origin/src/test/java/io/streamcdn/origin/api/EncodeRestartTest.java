@@ -23,12 +23,9 @@ class EncodeRestartTest {
 
     @TempDir
     Path dataDir;
-    @TempDir
-    Path scratch;
 
     @Test
     void restartReRunsAnEncodeInterruptedByAStopAndPublishesOnlyTheCompleteLadder() throws Exception {
-        TestOrigin.assumeEncoderWired(scratch);
         String id;
         try (TestOrigin first = TestOrigin.start(dataDir, UploadLimits.DEFAULT_MAX_BYTES)) {
             id = new JsonObject(first.upload("?title=restart", "video/mp4", Files.readAllBytes(TestMedia.clip360p())).body())

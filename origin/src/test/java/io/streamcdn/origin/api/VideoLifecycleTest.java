@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import java.util.List;
 import static io.streamcdn.origin.testing.TestOrigin.inState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * One real clip through the whole life of a video: upload, queue, encode, publish, list, delete. The
@@ -39,24 +37,12 @@ class VideoLifecycleTest {
 
     @TempDir
     static Path dataDir;
-    @TempDir
-    static Path scratch;
     private TestOrigin origin;
     private HttpResponse<String> accepted;
     private String id;
-    private String encoderMissing;
-
-    @BeforeEach
-    void needsTheEncoder() {
-        assumeTrue(encoderMissing == null, encoderMissing);
-    }
 
     @BeforeAll
     void uploadTheClip() throws Exception {
-        encoderMissing = TestOrigin.encoderMissing(scratch);
-        if (encoderMissing != null) {
-            return;
-        }
         origin = TestOrigin.start(dataDir, UploadLimits.DEFAULT_MAX_BYTES);
         accepted = origin.upload("?title=%20Big%20Buck%20Bunny%20", "video/mp4", Files.readAllBytes(TestMedia.clip360p()));
         id = new JsonObject(accepted.body()).getString("id");
@@ -64,9 +50,7 @@ class VideoLifecycleTest {
 
     @AfterAll
     void stop() {
-        if (origin != null) {
-            origin.close();
-        }
+        origin.close();
     }
 
     @Test
@@ -156,6 +140,8 @@ class VideoLifecycleTest {
 
         assertThat(metrics).contains("streamcdn_encode_duration_seconds_count{outcome=\"ready\",role=\"origin\"} 1");
         assertThat(metrics).contains("streamcdn_encode_speed_ratio_count{role=\"origin\"} 1");
+        assertThat(metrics).contains("streamcdn_encode_rung_duration_seconds_count{role=\"origin\",rung=\"360p\"} 1");
+        assertThat(metrics).contains("streamcdn_encode_rung_duration_seconds_count{role=\"origin\",rung=\"240p\"} 1");
         assertThat(metrics).contains("streamcdn_encode_queue_length{role=\"origin\"} 0");
         assertThat(metrics).contains("streamcdn_encodes_running{role=\"origin\"} 0");
         assertThat(metrics).contains("streamcdn_uploads_total{outcome=\"accepted\",role=\"origin\"} 1");

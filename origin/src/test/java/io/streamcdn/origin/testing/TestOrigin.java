@@ -58,34 +58,6 @@ public final class TestOrigin implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /**
-     * Skips the calling test while {@code MediaPipeline.encode} is still the placeholder that throws "work in
-     * progress" (the encoder exists in media; the front door does not call it yet). Asks the pipeline itself:
-     * an encode cancelled before its first frame costs a few milliseconds. Delete this, and its callers'
-     * lines, once main wires the encoder.
-     */
-    public static void assumeEncoderWired(Path scratch) throws Exception {
-        String missing = encoderMissing(scratch);
-        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
-    }
-
-    /** Why encodes cannot run yet, or null when they can. */
-    public static String encoderMissing(Path scratch) throws Exception {
-        MediaPipeline pipeline = new MediaPipeline(SETTINGS);
-        Path clip = io.streamcdn.media.testing.TestMedia.clip360p();
-        try {
-            pipeline.encode(clip, pipeline.probe(clip), scratch.resolve("encoder-check"), p -> { }, () -> true);
-        } catch (io.streamcdn.media.MediaException.Cancelled wired) {
-            return null;
-        } catch (io.streamcdn.media.MediaException.EncodeFailed e) {
-            if (String.valueOf(e.getMessage()).contains("work in progress")) {
-                return "MediaPipeline.encode is not wired to the encoder yet: " + e.getMessage();
-            }
-            throw e;
-        }
-        return null;
-    }
-
     public static TestOrigin start(Path dataDir, long maxUploadBytes) throws IOException {
         RoleRuntime runtime = new RoleRuntime("origin");
         DataDirectory data = DataDirectory.open(dataDir);
