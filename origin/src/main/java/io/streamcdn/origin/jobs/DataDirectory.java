@@ -1,11 +1,15 @@
 package io.streamcdn.origin.jobs;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -35,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DataDirectory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
     private static final String PART_SUFFIX = ".part";
     private static final String RECORD_SUFFIX = ".json";
 
@@ -162,7 +167,7 @@ public final class DataDirectory {
 
     /** Deletes a file or a folder with everything below it; missing paths are fine. */
     public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
@@ -196,7 +201,7 @@ public final class DataDirectory {
         try {
             deleteTree(path);
         } catch (IOException | UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(DataDirectory.class).warn("could not delete {}: {}", path, e.toString());
+            LOG.warn("could not delete {}: {}", path, e.toString());
         }
     }
 
