@@ -1,61 +1,97 @@
 package io.streamcdn.media;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Writes HLS playlists (RFC 8216, version 7) over the same CMAF files the MPD describes: a multivariant
- * playlist with one variant per video rung sharing one audio rendition group, and one media playlist per
- * track ({@code EXT-X-MAP} for the init segment, then the numbered segments with their exact durations).
+ * Writes HLS playlists (RFC 8216) over the same CMAF files as the MPD: a multivariant playlist with one
+ * variant per video track and the audio track as a rendition group, and a media playlist per track that
+ * lives in the track's folder and names its files relative to it.
+ *
+ * <p>Version 7 because media playlists use {@code EXT-X-MAP} for the fMP4 init segment (version 6 and up).
+ * Media sequence numbers start at 1 so that sequence number n is {@code seg-0000n.m4s}, which makes logs
+ * and player errors from either protocol point at the same file.
  */
 public final class HlsWriter {
-
-    static final String AUDIO_GROUP = "audio";
 
     private HlsWriter() {
     }
 
+    /** The multivariant playlist, {@link PackageLayout#HLS_MASTER}, next to the track folders. */
     public static String master(Ladder ladder) {
-        StringBuilder m = new StringBuilder(1024);
-        m.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        Objects.requireNonNull(ladder, "ladder");
+        if (ladder.video().isEmpty()) {
+            throw new IllegalArgumentException("a ladder without video tracks has nothing to stream");
+        }
         Ladder.Track audio = ladder.audio();
+        StringBuilder m3u8 = new StringBuilder()
+                .append("#EXTM3U\n")
+                .append("#EXT-X-VERSION:7\n")
+                .append("#EXT-X-INDEPENDENT-SEGMENTS\n");
         if (audio != null) {
-            m.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(AUDIO_GROUP)
-                    .append("\",NAME=\"Audio\",LANGUAGE=\"und\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"")
-                    .append(audio.channels()).append("\",URI=\"").append(audio.id()).append('/')
-                    .append(PackageLayout.MEDIA_PLAYLIST).append("\"\n");
+            m3u8.append('\n')
+                    .append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Audio\",DEFAULT=YES,AUTOSELECT=YES")
+                    .append(",CHANNELS=\"").append(audio.channels()).append('"')
+                    .append(",URI=\"").append(playlistUri(audio)).append("\"\n");
         }
-        for (Ladder.Track v : ladder.video()) {
-            long peak = v.peakBandwidth() + (audio == null ? 0 : audio.peakBandwidth());
-            long average = v.averageBandwidth() + (audio == null ? 0 : audio.averageBandwidth());
-            String codecs = audio == null ? v.codecs() : v.codecs() + "," + audio.codecs();
-            m.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak).append(",AVERAGE-BANDWIDTH=").append(average)
-                    .append(",CODECS=\"").append(codecs).append("\",RESOLUTION=").append(v.width()).append('x')
-                    .append(v.height()).append(",FRAME-RATE=")
-                    .append(String.format(Locale.ROOT, "%.3f", v.frameRate().value()));
+        m3u8.append('\n');
+        for (Ladder.Track video : ladder.video()) {
+            Objects.requireNonNull(video.frameRate(), () -> "video track " + video.id() + " has no frame rate");
+            // A variant is what the client downloads at once: its video plus the audio rendition.
+            long peak = video.peakBandwidth() + (audio == null ? 0 : audio.peakBandwidth());
+            long average = video.averageBandwidth() + (audio == null ? 0 : audio.averageBandwidth());
+            String codecs = audio == null ? video.codecs() : video.codecs() + "," + audio.codecs();
+            m3u8.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak)
+                    .append(",AVERAGE-BANDWIDTH=").append(average)
+                    .append(",CODECS=\"").append(codecs).append('"')
+                    .append(",RESOLUTION=").append(video.width()).append('x').append(video.height())
+                    .append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", video.frameRate().value()));
             if (audio != null) {
-                m.append(",AUDIO=\"").append(AUDIO_GROUP).append('"');
+                m3u8.append(",AUDIO=\"audio\"");
             }
-            m.append('\n').append(v.id()).append('/').append(PackageLayout.MEDIA_PLAYLIST).append('\n');
+            m3u8.append('\n').append(playlistUri(video)).append('\n');
         }
-        return m.toString();
+        return m3u8.toString();
     }
 
-    /** The media playlist of one track; segment URIs are relative to the track's folder. */
+    /**
+     * The media playlist of one track, {@link PackageLayout#MEDIA_PLAYLIST} in its folder.
+     *
+     * <p>The target duration is the longest EXTINF rounded to the nearest integer, the rule RFC 8216
+     * section 4.3.3.1 states ("when rounded to the nearest integer, MUST be less than or equal to"), applied to
+     * the durations as written. Rounding up instead would announce 3 s for a ladder of 2.002 s segments.
+     */
     public static String media(Ladder.Track track) {
-        long targetDuration = 1;
-        for (Ladder.Segment s : track.segments()) {
-            // RFC 8216 4.3.3.1: each EXTINF, rounded to the nearest integer, must not exceed the target.
-            targetDuration = Math.max(targetDuration, Math.round((double) s.duration() / track.timescale()));
+        SegmentTimeline.requireAddressable(track);
+        List<BigDecimal> durations = new ArrayList<>();
+        for (Ladder.Segment segment : track.segments()) {
+            durations.add(BigDecimal.valueOf(segment.duration())
+                    .divide(BigDecimal.valueOf(track.timescale()), 6, RoundingMode.HALF_UP));
         }
-        StringBuilder m = new StringBuilder(64 * track.segments().size() + 256);
-        m.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:").append(targetDuration).append('\n')
-                .append("#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+        BigDecimal longest = durations.stream().max(BigDecimal::compareTo).orElseThrow();
+        int targetDuration = Math.max(1, longest.setScale(0, RoundingMode.HALF_UP).intValueExact());
+
+        StringBuilder m3u8 = new StringBuilder()
+                .append("#EXTM3U\n")
+                .append("#EXT-X-VERSION:7\n")
+                .append("#EXT-X-TARGETDURATION:").append(targetDuration).append('\n')
+                .append("#EXT-X-MEDIA-SEQUENCE:").append(track.segments().get(0).number()).append('\n')
+                .append("#EXT-X-PLAYLIST-TYPE:VOD\n")
+                .append("#EXT-X-INDEPENDENT-SEGMENTS\n")
                 .append("#EXT-X-MAP:URI=\"").append(PackageLayout.INIT).append("\"\n");
-        for (Ladder.Segment s : track.segments()) {
-            m.append(String.format(Locale.ROOT, "#EXTINF:%.6f,%n", (double) s.duration() / track.timescale()))
-                    .append(PackageLayout.segmentFile(s.number())).append('\n');
+        for (int i = 0; i < durations.size(); i++) {
+            m3u8.append("#EXTINF:").append(durations.get(i).toPlainString()).append(",\n")
+                    .append(PackageLayout.segmentFile(track.segments().get(i).number())).append('\n');
         }
-        m.append("#EXT-X-ENDLIST\n");
-        return m.toString();
+        return m3u8.append("#EXT-X-ENDLIST\n").toString();
+    }
+
+    /** Where the master playlist finds a track's media playlist: {@code 720p/playlist.m3u8}. */
+    static String playlistUri(Ladder.Track track) {
+        return PackageLayout.requireTrackId(track.id()) + "/" + PackageLayout.MEDIA_PLAYLIST;
     }
 }

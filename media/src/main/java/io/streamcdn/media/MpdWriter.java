@@ -1,146 +1,226 @@
 package io.streamcdn.media;
 
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 
 /**
- * Writes the static MPEG-DASH manifest (ISO/IEC 23009-1, isoff-live profile) for a finished ladder.
+ * Writes the static MPEG-DASH manifest (ISO/IEC 23009-1, live profile) of a packaged {@link Ladder}.
  *
- * <p>All video representations share one AdaptationSet, so a player may switch between them at any
- * segment boundary (their segments are aligned and each starts with an IDR: {@code segmentAlignment},
- * {@code startWithSAP=1}). Audio has its own AdaptationSet. Segments are addressed by a
- * {@code SegmentTemplate} with {@code $Number$} (the same files HLS lists) and a {@code SegmentTimeline}
- * carrying each segment's real duration: at 29.97 fps a 2 s segment is 59 or 60 frames, and a
- * timeline keeps players' seek arithmetic exact instead of drifting by a frame every 16 segments.
- * When every video representation has the same timeline (the normal case: the encoder feeds every
- * rung the same frames), the template is written once on the AdaptationSet.
+ * <p>Segments are addressed with a {@code SegmentTemplate} by number and a {@code SegmentTimeline} carrying
+ * the real durations, since the encoder cuts at keyframes and 2 s is only the target. All video
+ * representations sit in one AdaptationSet so players switch between them seamlessly; audio has its own.
+ * The template goes on the AdaptationSet when all its representations share one timeline (the normal case:
+ * the encoder aligns keyframes across rungs) and on each Representation otherwise, which is the only correct
+ * place for a timeline that differs.
+ *
+ * <p>{@code @bandwidth} is the peak per-segment bitrate and {@code minBufferTime} the longest segment: at
+ * that bandwidth each segment downloads within its own duration, so one buffered segment is enough to never
+ * stall, which is exactly the promise the two attributes make together.
  */
 public final class MpdWriter {
 
-    private MpdWriter() {
+    static final String NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
+    static final String LIVE_PROFILE = "urn:mpeg:dash:profile:isoff-live:2011";
+    static final String CHANNEL_CONFIGURATION_SCHEME = "urn:mpeg:dash:23003:3:audio_channel_configuration:2011";
+
+    private final XMLStreamWriter xml;
+    private int depth;
+
+    private MpdWriter(XMLStreamWriter xml) {
+        this.xml = xml;
     }
 
+    /** The MPD as an XML document; encode it as UTF-8, which its declaration names. */
     public static String write(Ladder ladder) {
-        double maxSegment = 0;
-        for (Ladder.Track t : tracks(ladder)) {
-            for (Ladder.Segment s : t.segments()) {
-                maxSegment = Math.max(maxSegment, (double) s.duration() / t.timescale());
-            }
+        Objects.requireNonNull(ladder, "ladder");
+        if (ladder.video().isEmpty()) {
+            throw new IllegalArgumentException("a ladder without video tracks has nothing to stream");
         }
-        StringBuilder x = new StringBuilder(4096);
-        x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.append("<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" profiles=\"urn:mpeg:dash:profile:isoff-live:2011\"")
-                .append(" type=\"static\" mediaPresentationDuration=\"").append(duration(ladder.durationSeconds()))
-                .append("\" minBufferTime=\"").append(duration(Math.max(maxSegment, ladder.segmentSeconds())))
-                .append("\">\n");
-        x.append("  <Period id=\"0\" start=\"PT0S\">\n");
-        if (!ladder.video().isEmpty()) {
-            videoSet(x, ladder.video());
+        StringWriter out = new StringWriter();
+        try {
+            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            xml.writeStartDocument("UTF-8", "1.0");
+            new MpdWriter(xml).mpd(ladder);
+            xml.writeCharacters("\n");
+            xml.writeEndDocument();
+            xml.close();
+        } catch (XMLStreamException e) {
+            // Writing to a StringWriter cannot fail for I/O reasons; this is a bug in the element sequence.
+            throw new IllegalStateException("could not write the MPD", e);
         }
+        return out.toString();
+    }
+
+    private void mpd(Ladder ladder) throws XMLStreamException {
+        long maxSegmentMillis = 0;
+        for (Ladder.Track track : tracks(ladder)) {
+            SegmentTimeline timeline = SegmentTimeline.of(track);
+            maxSegmentMillis = Math.max(maxSegmentMillis,
+                    ceilDiv(timeline.maxSegmentDuration() * 1000, track.timescale()));
+        }
+        String maxSegment = duration(BigDecimal.valueOf(maxSegmentMillis, 3));
+
+        xml.setDefaultNamespace(NAMESPACE);
+        open("MPD");
+        xml.writeDefaultNamespace(NAMESPACE);
+        attributes("profiles", LIVE_PROFILE,
+                "type", "static",
+                "mediaPresentationDuration", duration(BigDecimal.valueOf(ladder.durationSeconds())),
+                "minBufferTime", maxSegment,
+                "maxSegmentDuration", maxSegment);
+        open("Period", "id", "0", "start", "PT0S");
+        videoAdaptationSet(ladder.video());
         if (ladder.audio() != null) {
-            audioSet(x, ladder.audio());
+            audioAdaptationSet(ladder.audio());
         }
-        x.append("  </Period>\n</MPD>\n");
-        return x.toString();
+        close();
+        close();
     }
 
-    private static void videoSet(StringBuilder x, List<Ladder.Track> video) {
-        Ladder.Track top = video.get(0);
-        int maxWidth = video.stream().mapToInt(Ladder.Track::width).max().orElseThrow();
-        int maxHeight = video.stream().mapToInt(Ladder.Track::height).max().orElseThrow();
-        boolean shared = video.stream().allMatch(t -> t.timescale() == top.timescale()
-                && t.segments().stream().map(s -> s.start() + ":" + s.duration()).toList()
-                .equals(top.segments().stream().map(s -> s.start() + ":" + s.duration()).toList()));
-        x.append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\"")
-                .append(" segmentAlignment=\"true\" startWithSAP=\"1\"")
-                .append(" maxWidth=\"").append(maxWidth).append("\" maxHeight=\"").append(maxHeight).append('"')
-                .append(" maxFrameRate=\"").append(top.frameRate()).append('"')
-                .append(" par=\"").append(pictureAspect(top.width(), top.height())).append("\">\n");
+    private void videoAdaptationSet(List<Ladder.Track> video) throws XMLStreamException {
+        video.forEach(t -> Objects.requireNonNull(t.frameRate(), () -> "video track " + t.id() + " has no frame rate"));
+        Ladder.Track largest = video.stream()
+                .max(Comparator.comparingLong(t -> (long) t.width() * t.height())).orElseThrow();
+        Rational maxFrameRate = video.stream()
+                .map(Ladder.Track::frameRate)
+                .max(Comparator.comparingDouble(Rational::value)).orElseThrow();
+        open("AdaptationSet", "id", "1",
+                "contentType", "video",
+                "mimeType", "video/mp4",
+                "segmentAlignment", "true",
+                "startWithSAP", "1",
+                "maxWidth", Integer.toString(video.stream().mapToInt(Ladder.Track::width).max().orElseThrow()),
+                "maxHeight", Integer.toString(video.stream().mapToInt(Ladder.Track::height).max().orElseThrow()),
+                "maxFrameRate", maxFrameRate.toString(),
+                "par", pictureAspectRatio(largest.width(), largest.height()));
+        boolean shared = sharedTimeline(video);
         if (shared) {
-            template(x, top, "      ");
+            segmentTemplate(SegmentTimeline.of(video.get(0)));
         }
-        for (Ladder.Track t : video) {
-            x.append("      <Representation id=\"").append(escape(t.id())).append("\" codecs=\"")
-                    .append(escape(t.codecs())).append("\" bandwidth=\"").append(t.peakBandwidth())
-                    .append("\" width=\"").append(t.width()).append("\" height=\"").append(t.height())
-                    .append("\" frameRate=\"").append(t.frameRate()).append("\" sar=\"1:1\"");
+        for (Ladder.Track track : video) {
+            String[] attributes = {"id", track.id(),
+                    "codecs", track.codecs(),
+                    "bandwidth", Long.toString(track.peakBandwidth()),
+                    "width", Integer.toString(track.width()),
+                    "height", Integer.toString(track.height()),
+                    "frameRate", track.frameRate().toString(),
+                    // Every rung is scaled to square pixels, whatever the source's sample aspect ratio.
+                    "sar", "1:1"};
             if (shared) {
-                x.append("/>\n");
+                leaf("Representation", attributes);
             } else {
-                x.append(">\n");
-                template(x, t, "        ");
-                x.append("      </Representation>\n");
+                open("Representation", attributes);
+                segmentTemplate(SegmentTimeline.of(track));
+                close();
             }
         }
-        x.append("    </AdaptationSet>\n");
+        close();
     }
 
-    private static void audioSet(StringBuilder x, Ladder.Track audio) {
-        x.append("    <AdaptationSet id=\"1\" contentType=\"audio\" mimeType=\"audio/mp4\" lang=\"und\"")
-                .append(" segmentAlignment=\"true\" startWithSAP=\"1\">\n");
-        x.append("      <Representation id=\"").append(escape(audio.id())).append("\" codecs=\"")
-                .append(escape(audio.codecs())).append("\" bandwidth=\"").append(audio.peakBandwidth())
-                .append("\" audioSamplingRate=\"").append(audio.sampleRate()).append("\">\n");
-        x.append("        <AudioChannelConfiguration schemeIdUri=\"urn:mpeg:dash:23003:3:audio_channel_configuration:2011\"")
-                .append(" value=\"").append(audio.channels()).append("\"/>\n");
-        template(x, audio, "        ");
-        x.append("      </Representation>\n    </AdaptationSet>\n");
+    private void audioAdaptationSet(Ladder.Track audio) throws XMLStreamException {
+        open("AdaptationSet", "id", "2",
+                "contentType", "audio",
+                "mimeType", "audio/mp4",
+                "lang", "und",
+                "segmentAlignment", "true",
+                "startWithSAP", "1");
+        segmentTemplate(SegmentTimeline.of(audio));
+        open("Representation", "id", audio.id(),
+                "codecs", audio.codecs(),
+                "bandwidth", Long.toString(audio.peakBandwidth()),
+                "audioSamplingRate", Integer.toString(audio.sampleRate()));
+        leaf("AudioChannelConfiguration", "schemeIdUri", CHANNEL_CONFIGURATION_SCHEME,
+                "value", Integer.toString(audio.channels()));
+        close();
+        close();
     }
 
-    private static void template(StringBuilder x, Ladder.Track t, String indent) {
-        x.append(indent).append("<SegmentTemplate timescale=\"").append(t.timescale())
-                .append("\" initialization=\"").append(escape(PackageLayout.INIT_TEMPLATE))
-                .append("\" media=\"").append(escape(PackageLayout.SEGMENT_TEMPLATE))
-                .append("\" startNumber=\"1\">\n");
-        x.append(indent).append("  <SegmentTimeline>\n");
-        List<Ladder.Segment> segments = t.segments();
-        long expectedStart = -1;
-        for (int i = 0; i < segments.size(); ) {
-            Ladder.Segment s = segments.get(i);
-            int repeat = 0;
-            while (i + repeat + 1 < segments.size() && segments.get(i + repeat + 1).duration() == s.duration()
-                    && segments.get(i + repeat + 1).start() == s.start() + (repeat + 1) * s.duration()) {
-                repeat++;
+    private void segmentTemplate(SegmentTimeline timeline) throws XMLStreamException {
+        open("SegmentTemplate", "timescale", Integer.toString(timeline.timescale()),
+                "initialization", PackageLayout.INIT_TEMPLATE,
+                "media", PackageLayout.SEGMENT_TEMPLATE,
+                "startNumber", "1");
+        open("SegmentTimeline");
+        for (SegmentTimeline.Entry entry : timeline.entries()) {
+            String t = Long.toString(entry.start());
+            String d = Long.toString(entry.duration());
+            String r = Integer.toString(entry.repeat());
+            if (entry.explicitStart() && entry.repeat() > 0) {
+                leaf("S", "t", t, "d", d, "r", r);
+            } else if (entry.explicitStart()) {
+                leaf("S", "t", t, "d", d);
+            } else if (entry.repeat() > 0) {
+                leaf("S", "d", d, "r", r);
+            } else {
+                leaf("S", "d", d);
             }
-            x.append(indent).append("    <S");
-            if (s.start() != expectedStart) {
-                x.append(" t=\"").append(s.start()).append('"');
-            }
-            x.append(" d=\"").append(s.duration()).append('"');
-            if (repeat > 0) {
-                x.append(" r=\"").append(repeat).append('"');
-            }
-            x.append("/>\n");
-            expectedStart = s.start() + (repeat + 1) * s.duration();
-            i += repeat + 1;
         }
-        x.append(indent).append("  </SegmentTimeline>\n");
-        x.append(indent).append("</SegmentTemplate>\n");
+        close();
+        close();
+    }
+
+    private static boolean sharedTimeline(List<Ladder.Track> tracks) {
+        SegmentTimeline first = SegmentTimeline.of(tracks.get(0));
+        return tracks.stream().allMatch(t -> SegmentTimeline.of(t).equals(first));
     }
 
     private static List<Ladder.Track> tracks(Ladder ladder) {
-        List<Ladder.Track> all = new java.util.ArrayList<>(ladder.video());
-        if (ladder.audio() != null) {
-            all.add(ladder.audio());
+        return ladder.audio() == null
+                ? ladder.video()
+                : Stream.concat(ladder.video().stream(), Stream.of(ladder.audio())).toList();
+    }
+
+    /** {@code 16:9} for 1920x1080; other sizes reduced as far as they go ({@code 427:240} for 854x480). */
+    static String pictureAspectRatio(int width, int height) {
+        int gcd = BigInteger.valueOf(width).gcd(BigInteger.valueOf(height)).intValue();
+        return width / gcd + ":" + height / gcd;
+    }
+
+    /** An xs:duration in seconds, to the millisecond: {@code PT9.977S}, {@code PT2S}. */
+    static String duration(BigDecimal seconds) {
+        BigDecimal millis = seconds.setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
+        return "PT" + (millis.signum() == 0 ? "0" : millis.toPlainString()) + "S";
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private void open(String name, String... attributes) throws XMLStreamException {
+        indent();
+        xml.writeStartElement(NAMESPACE, name);
+        attributes(attributes);
+        depth++;
+    }
+
+    private void leaf(String name, String... attributes) throws XMLStreamException {
+        indent();
+        xml.writeEmptyElement(NAMESPACE, name);
+        attributes(attributes);
+    }
+
+    private void close() throws XMLStreamException {
+        depth--;
+        indent();
+        xml.writeEndElement();
+    }
+
+    private void attributes(String... namesAndValues) throws XMLStreamException {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            xml.writeAttribute(namesAndValues[i], namesAndValues[i + 1]);
         }
-        return all;
     }
 
-    /** xs:duration with millisecond precision, e.g. {@code PT10.043S}. */
-    static String duration(double seconds) {
-        return String.format(Locale.ROOT, "PT%.3fS", seconds);
-    }
-
-    private static String pictureAspect(int width, int height) {
-        int g = gcd(width, height);
-        return (width / g) + ":" + (height / g);
-    }
-
-    private static int gcd(int a, int b) {
-        return b == 0 ? a : gcd(b, a % b);
-    }
-
-    private static String escape(String value) {
-        return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    private void indent() throws XMLStreamException {
+        xml.writeCharacters("\n" + "  ".repeat(depth));
     }
 }

@@ -1,5 +1,8 @@
 package io.streamcdn.media;
 
+import java.util.Locale;
+import java.util.regex.Pattern;
+
 /**
  * File names inside a published video folder. DASH and HLS share the same init and media segments:
  * <pre>
@@ -24,11 +27,23 @@ public final class PackageLayout {
     public static final String SEGMENT_TEMPLATE = "$RepresentationID$/seg-$Number%05d$.m4s";
     public static final String INIT_TEMPLATE = "$RepresentationID$/" + INIT;
 
+    /** Track ids are folder names and are substituted into URL templates, so they stay plain. */
+    private static final Pattern TRACK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
     private PackageLayout() {
     }
 
     /** {@code seg-00001.m4s}: the file name of segment {@code number} inside its representation folder. */
     public static String segmentFile(int number) {
-        return String.format("seg-%05d.m4s", number);
+        // Locale.ROOT: some locales format digits in their own script, which would not name the file.
+        return String.format(Locale.ROOT, "seg-%05d.m4s", number);
+    }
+
+    static String requireTrackId(String id) {
+        if (id == null || !TRACK_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("track id '" + id + "' cannot be a folder and URL segment;"
+                    + " use letters, digits, '.', '_' or '-', e.g. 720p");
+        }
+        return id;
     }
 }

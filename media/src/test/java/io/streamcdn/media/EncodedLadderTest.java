@@ -1,6 +1,7 @@
 package io.streamcdn.media;
 
 import io.streamcdn.media.testing.Bmff;
+import io.streamcdn.media.testing.DashManifest;
 import io.streamcdn.media.testing.DashSchema;
 import io.streamcdn.media.testing.FfmpegTools;
 import io.streamcdn.media.testing.HlsPlaylist;
@@ -210,9 +211,18 @@ class EncodedLadderTest {
     }
 
     @Test
-    void publishedMpdValidatesAgainstTheDashSchema() throws Exception {
-        new DashSchema().validate(out480.resolve(PackageLayout.MPD));
-        new DashSchema().validate(out360.resolve(PackageLayout.MPD));
+    void publishedMpdValidatesAgainstTheDashSchemaAndNamesOnlyFilesOnDisk() throws Exception {
+        DashSchema schema = DashSchema.fromSharedFolder();
+        for (Path out : List.of(out480, out360)) {
+            String mpd = Files.readString(out.resolve(PackageLayout.MPD));
+            schema.requireValid(mpd);
+            DashManifest manifest = DashManifest.parse(mpd);
+            for (DashManifest.Representation r : manifest.representations()) {
+                assertThat(out.resolve(r.initialization())).exists();
+                assertThat(r.segments()).isNotEmpty()
+                        .allSatisfy(s -> assertThat(out.resolve(s.uri())).as(s.uri()).exists());
+            }
+        }
     }
 
     @Test
@@ -220,13 +230,13 @@ class EncodedLadderTest {
         HlsPlaylist master = HlsPlaylist.parse(Files.readString(out480.resolve(PackageLayout.HLS_MASTER)));
         assertThat(master.variants()).hasSize(3);
         List<String> playlists = new ArrayList<>(master.variants().stream().map(HlsPlaylist.Variant::uri).toList());
-        playlists.add(master.media().get(0).get("URI"));
+        playlists.add(master.renditions().get(0).attribute("URI").orElseThrow());
         for (String uri : playlists) {
             Path playlist = out480.resolve(uri);
             HlsPlaylist media = HlsPlaylist.parse(Files.readString(playlist));
             List<String> onDisk;
             try (var files = Files.list(playlist.getParent())) {
-                onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".m4s")).sorted().toList();
+                onDisk = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".m4s")).sorted().toList();
             }
             assertThat(media.segments()).extracting(HlsPlaylist.Segment::uri).containsExactlyElementsOf(onDisk);
             assertThat(playlist.getParent().resolve("init.mp4")).exists();

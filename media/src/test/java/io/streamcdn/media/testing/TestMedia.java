@@ -1,6 +1,5 @@
 package io.streamcdn.media.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The shared test data (../shared, or the folder given by the {@code streamcdn.shared} system property). */
@@ -10,15 +9,7 @@ public final class TestMedia {
     }
 
     public static Path shared() {
-        String configured = System.getProperty("streamcdn.shared");
-        Path dir = configured != null ? Path.of(configured) : Path.of("..", "shared");
-        if (!Files.isDirectory(dir)) {
-            dir = Path.of("..", "..", "shared");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("shared test data not found; set -Dstreamcdn.shared=/path/to/shared");
-        }
-        return dir.toAbsolutePath().normalize();
+        return SharedFolder.path();
     }
 
     /** 854x480 HEVC + AAC, 10 s; the video starts 2.235 s after the audio. */
