@@ -67,6 +67,24 @@ public final class Encoder {
         }
     }
 
+    /**
+     * x264 threads for each rung. 0 leaves the choice to x264 (about 1.5 per core, per encoder). A total
+     * is shared in proportion to each rung's pixels, at least one each: the top rung does most of the work
+     * and would otherwise bound the wall time while small rungs idle.
+     */
+    static int[] threadsPerRung(List<VideoRendition> renditions, int total) {
+        int[] threads = new int[renditions.size()];
+        if (total == 0) {
+            return threads;
+        }
+        double pixels = renditions.stream().mapToDouble(r -> (double) r.width() * r.height()).sum();
+        for (int i = 0; i < threads.length; i++) {
+            VideoRendition r = renditions.get(i);
+            threads[i] = Math.max(1, (int) Math.round(total * (double) r.width() * r.height() / pixels));
+        }
+        return threads;
+    }
+
     static Rational outputFrameRate(Rational source) {
         Rational fps = source;
         while (fps.value() > MAX_FPS) {
@@ -120,9 +138,10 @@ public final class Encoder {
             clock = new FrameClock(fps, settings.segmentSeconds());
             originSeconds = Math.min(v.startSeconds(), info.audio() == null ? v.startSeconds() : info.audio().startSeconds());
             posterAt = v.startSeconds() - originSeconds + Math.min(3.0, v.durationSeconds() / 4);
-            int threadsPerRung = settings.threads() == 0 ? 0 : Math.max(1, settings.threads() / renditions.size());
-            for (VideoRendition r : renditions) {
-                rungs.add(new VideoRungEncoder(r, fps, settings, threadsPerRung, clock, v, outputDir.resolve(r.id())));
+            int[] threads = threadsPerRung(renditions, settings.threads());
+            for (int i = 0; i < renditions.size(); i++) {
+                VideoRendition r = renditions.get(i);
+                rungs.add(new VideoRungEncoder(r, fps, settings, threads[i], clock, v, outputDir.resolve(r.id())));
             }
             if (audioDecoder != null) {
                 AVStream ast = fmt.streams(info.audio().index());
