@@ -138,10 +138,10 @@ public final class Encoder {
             clock = new FrameClock(fps, settings.segmentSeconds());
             originSeconds = Math.min(v.startSeconds(), info.audio() == null ? v.startSeconds() : info.audio().startSeconds());
             posterAt = v.startSeconds() - originSeconds + Math.min(3.0, v.durationSeconds() / 4);
-            int[] threads = threadsPerRung(renditions, settings.threads());
+            int[] x264Threads = threadsPerRung(renditions, settings.threads());
             for (int i = 0; i < renditions.size(); i++) {
                 VideoRendition r = renditions.get(i);
-                rungs.add(new VideoRungEncoder(r, fps, settings, threads[i], clock, v, outputDir.resolve(r.id())));
+                rungs.add(new VideoRungEncoder(r, fps, settings, x264Threads[i], clock, v, outputDir.resolve(r.id())));
             }
             if (audioDecoder != null) {
                 AVStream ast = fmt.streams(info.audio().index());
