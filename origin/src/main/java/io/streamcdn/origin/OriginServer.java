@@ -73,13 +73,19 @@ public final class OriginServer {
         long startedNanos = System.nanoTime();
         RoleRuntime runtime = new RoleRuntime("origin");
         Vertx vertx = runtime.vertx();
-        Router router = routes(vertx, config, runtime, startedNanos);
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(config.host())
-                .setPort(config.port())
-                .setHttp2ClearTextEnabled(true);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         CompletableFuture<OriginServer> started = new CompletableFuture<>();
+        HttpServer server;
+        try {
+            Router router = routes(vertx, config, runtime, startedNanos);
+            HttpServerOptions options = new HttpServerOptions()
+                    .setHost(config.host())
+                    .setPort(config.port())
+                    .setHttp2ClearTextEnabled(true);
+            server = vertx.createHttpServer(options).requestHandler(router);
+        } catch (RuntimeException e) {
+            closeVertx(runtime).whenComplete((ignored, closeError) -> started.completeExceptionally(e));
+            return Future.fromCompletionStage(started);
+        }
         vertx.fileSystem().mkdirs(config.videosDir().toString())
                 .compose(ignored -> server.listen())
                 .onComplete(result -> {

@@ -37,9 +37,17 @@ public final class AccessLog implements Handler<RoutingContext> {
                     request.method(), printable(request.path()), ctx.response().getStatusCode(),
                     ctx.response().bytesWritten(), (System.nanoTime() - startNanos) / 1_000_000,
                     remote == null ? "-" : remote.hostAddress(), version(request.version()),
-                    result.succeeded() ? "" : " (connection closed before the response ended)"));
+                    aborted(result.succeeded(), ctx.response().ended()) ? " (connection closed first)" : ""));
         });
         ctx.next();
+    }
+
+    /**
+     * Over HTTP/2 the end handlers report a failure even for a response that went out whole (the stream is
+     * closed before Vert.x-web hears of its end), so only a response that was never ended counts as cut off.
+     */
+    private static boolean aborted(boolean endedCleanly, boolean responseEnded) {
+        return !endedCleanly && !responseEnded;
     }
 
     private static String version(HttpVersion version) {

@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.NoSuchFileException;
+
 /**
  * {@code GET|HEAD /videos/{id}/{path}}: the published files of a video, from {@code <data>/videos/{id}/}.
  * Modelled on Vert.x's {@code StaticHandlerImpl}, narrowed to what a video origin needs:
@@ -111,6 +113,18 @@ public final class VideoFileHandler implements Handler<RoutingContext> {
             response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length)).end();
             return;
         }
-        response.sendFile(found.file().toString(), offset, length).onFailure(ctx::fail);
+        response.sendFile(found.file().toString(), offset, length).onFailure(error -> ctx.fail(
+                vanished(error) ? HttpProblem.notFound("video " + path.videoId() + " has no file " + path.relative())
+                        : error));
+    }
+
+    /** The file went away after the lookup: its video was withdrawn (renamed into trash) meanwhile. */
+    private static boolean vanished(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof NoSuchFileException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -72,6 +72,7 @@ class PathTraversalTest {
             "/videos/",
             "/videos",
             "/videos/" + ID + "/a/b/c",
+            "/videos/" + ID + "/manifest.mpd/x",
             "/videos/" + ID + "/leak.m4s",
             "/videos/" + ID + "/720x/secret.txt",
             "/videos/" + ID + "/catalog.json",
