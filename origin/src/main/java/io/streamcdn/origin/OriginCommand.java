@@ -1,0 +1,141 @@
+package io.streamcdn.origin;
+
+import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.Version;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code streamcdn origin}: parses the flags (or their {@code STREAMCDN_ORIGIN_*} environment variables)
+ * into an {@link OriginConfig}, starts the {@link OriginServer} and runs until SIGTERM or SIGINT, when it
+ * stops gracefully. Run it through {@code RoleCommand.run("origin", new OriginCommand(), args)}.
+ */
+@Command(name = "origin", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Runs the origin: accepts uploads, encodes them into an adaptive ladder, and serves the "
+                + "published videos over HTTP.",
+                "Every option can also be set by the environment variable shown with it; a flag wins over the "
+                        + "environment, which wins over the default."})
+public final class OriginCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OriginCommand.class);
+    private static final long STOP_TIMEOUT_SECONDS = 30;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = OriginConfig.DEFAULT_HOST,
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_HOST")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + OriginConfig.DEFAULT_PORT,
+            description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_PORT")
+    int port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = OriginConfig.DEFAULT_DATA_DIR,
+            description = "Where uploads, sources, the catalog and published videos live. "
+                    + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_DATA_DIR")
+    Path dataDir;
+
+    @Option(names = "--max-upload", paramLabel = "SIZE", defaultValue = OriginConfig.DEFAULT_MAX_UPLOAD,
+            description = "Largest upload accepted, like 4g, 512m. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_MAX_UPLOAD")
+    String maxUpload;
+
+    @Option(names = "--encode-workers", paramLabel = "N", defaultValue = "1",
+            description = "Encodes run at once (1 to twice the cores). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_ENCODE_WORKERS")
+    int encodeWorkers;
+
+    @Option(names = "--ladder", paramLabel = "RUNGS", defaultValue = "1080p:5000k,720p:3000k,480p:1400k,360p:800k,240p:400k",
+            description = "Bitrate ladder, HEIGHTp:KBPSk separated by commas; rungs above the source are dropped. "
+                    + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_LADDER")
+    String ladder;
+
+    @Option(names = "--segment-seconds", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Segment duration and keyframe interval, 1 to 10. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_SEGMENT_SECONDS")
+    double segmentSeconds;
+
+    @Option(names = "--x264-preset", paramLabel = "PRESET", defaultValue = "veryfast",
+            description = "x264 speed/quality preset (ultrafast ... veryslow). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_X264_PRESET")
+    String x264Preset;
+
+    @Option(names = "--audio-bitrate", paramLabel = "KBPS", defaultValue = "128k",
+            description = "AAC bitrate, 32k to 320k. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_AUDIO_BITRATE")
+    String audioBitrate;
+
+    @Option(names = "--encode-threads", paramLabel = "N", defaultValue = "0",
+            description = "Encoder threads in total; 0 = one per core. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_ENCODE_THREADS")
+    int encodeThreads;
+
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "",
+            description = "Base URL for absolute links in API answers, e.g. https://cdn.example.com; "
+                    + "by default links are relative to the address each client used. Env: STREAMCDN_ORIGIN_PUBLIC_URL")
+    String publicUrl;
+
+    @Option(names = "--cors-origins", paramLabel = "ORIGINS", defaultValue = "*",
+            description = "Web origins whose pages may read the responses: * or a comma-separated list like "
+                    + "https://example.com. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_CORS_ORIGINS")
+    String corsOrigins;
+
+    /** The configuration the parsed flags describe; throws {@link ConfigException} for a bad value. */
+    public OriginConfig config() {
+        return OriginConfig.builder()
+                .host(host)
+                .port(port)
+                .dataDir(dataDir)
+                .maxUpload(maxUpload)
+                .encodeWorkers(encodeWorkers)
+                .ladder(ladder)
+                .segmentSeconds(segmentSeconds)
+                .x264Preset(x264Preset)
+                .audioBitrate(audioBitrate)
+                .encodeThreads(encodeThreads)
+                .publicUrl(publicUrl)
+                .corsOrigins(corsOrigins)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        OriginConfig config = config();
+        LOG.info("starting origin {}: {}", Version.current(), config.describe());
+        OriginServer server;
+        try {
+            server = OriginServer.start(config).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BindException) {
+                throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " ("
+                        + e.getCause().getMessage() + "); pick another --port or --host");
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        LOG.info("origin listening on http://{}:{}/ (data in {})", config.host(), server.port(), config.dataDir());
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping origin");
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("origin did not stop cleanly: {}", e.toString());
+            } finally {
+                stopped.countDown();
+            }
+        }, "origin-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

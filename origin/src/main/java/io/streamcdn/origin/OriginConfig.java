@@ -1,0 +1,274 @@
+package io.streamcdn.origin;
+
+import io.streamcdn.common.ByteSize;
+import io.streamcdn.common.ConfigException;
+import io.streamcdn.media.EncoderSettings;
+import io.streamcdn.media.Rung;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the origin is told at start, validated once. Built from the command line by
+ * {@link OriginCommand}, or in code (tests, the demo) with {@link #builder()}. Every invalid value is a
+ * {@link ConfigException} whose message names the flag, the value and what is accepted.
+ *
+ * @param host             address to listen on
+ * @param port             port to listen on; 0 picks a free one ({@link OriginServer#port()} tells which)
+ * @param dataDir          the data directory (absolute); published videos are under {@code videos/}
+ * @param maxUploadBytes   largest upload accepted
+ * @param encodeWorkers    encodes run at once
+ * @param encoderSettings  ladder, segment length, x264 preset, audio bitrate, encoder threads
+ * @param publicUrl        base URL for absolute links in API answers, without a trailing slash; empty when
+ *                         not configured, and links are then relative to the origin the client reached
+ * @param corsOrigins      {@code ["*"]} or the web origins whose pages may read the origin's responses
+ */
+public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
+                           EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_DATA_DIR = "./data";
+    public static final String DEFAULT_MAX_UPLOAD = "4g";
+
+    private static final Pattern KBPS = Pattern.compile("(\\d+)\\s*k?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern WEB_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
+
+    public OriginConfig {
+        ConfigException.require(host != null && !host.isBlank() && host.strip().equals(host) && !host.contains(" "),
+                "--host '%s' is not an address; give one like 0.0.0.0 (all interfaces) or 127.0.0.1", host);
+        ConfigException.require(port >= 0 && port <= 65535,
+                "--port %d is not a port; use 1..65535, or 0 for any free port", port);
+        ConfigException.require(dataDir != null, "--data-dir is required");
+        dataDir = dataDir.toAbsolutePath().normalize();
+        ConfigException.require(maxUploadBytes > 0,
+                "--max-upload %d is not a usable limit; give a size like 4g or 512m", maxUploadBytes);
+        int maxWorkers = maxEncodeWorkers();
+        ConfigException.require(encodeWorkers >= 1 && encodeWorkers <= maxWorkers,
+                "--encode-workers %d is outside 1..%d (twice this machine's %d cores)",
+                encodeWorkers, maxWorkers, Runtime.getRuntime().availableProcessors());
+        ConfigException.require(encoderSettings != null, "the encoder settings are required");
+        publicUrl = normalizePublicUrl(publicUrl);
+        corsOrigins = normalizeCorsOrigins(corsOrigins);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configuration with every default: what {@code streamcdn origin} with no flags runs. */
+    public static OriginConfig defaults() {
+        return builder().build();
+    }
+
+    public static int maxEncodeWorkers() {
+        return Runtime.getRuntime().availableProcessors() * 2;
+    }
+
+    /** The videos folder the file server serves. */
+    public Path videosDir() {
+        return dataDir.resolve("videos");
+    }
+
+    public boolean hasPublicUrl() {
+        return !publicUrl.isEmpty();
+    }
+
+    /** One log line: every setting, as flags would spell it. */
+    public String describe() {
+        EncoderSettings e = encoderSettings;
+        return String.format(Locale.ROOT,
+                "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
+                        + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s",
+                host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
+                e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
+                trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
+                e.threads() == 0 ? "auto" : Integer.toString(e.threads()),
+                hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins));
+    }
+
+    @Override
+    public String toString() {
+        return "OriginConfig[" + describe() + "]";
+    }
+
+    private static String trimmed(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static String normalizePublicUrl(String text) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String value = text.strip();
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("--public-url '" + text + "' is not a URL; give the base viewers reach, "
+                    + "like https://cdn.example.com");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        ConfigException.require((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                        && uri.getQuery() == null && uri.getFragment() == null,
+                "--public-url '%s' must be an absolute http(s) URL without query, like https://cdn.example.com", text);
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    private static List<String> normalizeCorsOrigins(List<String> origins) {
+        ConfigException.require(origins != null && !origins.isEmpty(),
+                "--cors-origins is empty; give * or a comma-separated list like https://example.com");
+        List<String> normalized = new ArrayList<>();
+        for (String origin : origins) {
+            String value = origin == null ? "" : origin.strip();
+            if (value.equals("*")) {
+                ConfigException.require(origins.size() == 1,
+                        "--cors-origins '%s' mixes * with origins; give * alone, or only origins",
+                        String.join(",", origins));
+                return List.of("*");
+            }
+            ConfigException.require(WEB_ORIGIN.matcher(value).matches(),
+                    "--cors-origins: '%s' is not a web origin; write scheme://host[:port] with no path, "
+                            + "like https://example.com", origin);
+            normalized.add(value.toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(normalized);
+    }
+
+    /**
+     * Builds an {@link OriginConfig} from values as an operator writes them ({@code 4g}, {@code 720p:3000k}),
+     * refusing each bad value as it is set, with the flag it came from.
+     */
+    public static final class Builder {
+
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        private long maxUploadBytes = ByteSize.parse(DEFAULT_MAX_UPLOAD);
+        private int encodeWorkers = 1;
+        private EncoderSettings encoder = EncoderSettings.defaults();
+        private String publicUrl = "";
+        private List<String> corsOrigins = List.of("*");
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** {@code --max-upload}: {@code 4g}, {@code 512m}, {@code 1073741824}. */
+        public Builder maxUpload(String size) {
+            try {
+                this.maxUploadBytes = ByteSize.parse(size);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--max-upload: " + e.getMessage());
+            }
+            return this;
+        }
+
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        public Builder encodeWorkers(int workers) {
+            this.encodeWorkers = workers;
+            return this;
+        }
+
+        public Builder encoderSettings(EncoderSettings settings) {
+            this.encoder = settings;
+            return this;
+        }
+
+        /** {@code --ladder 1080p:5000k,720p:3000k,...} */
+        public Builder ladder(String ladder) {
+            List<Rung> rungs;
+            try {
+                rungs = Rung.parseLadder(ladder == null ? "" : ladder);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--ladder '" + ladder + "': " + e.getMessage());
+            }
+            return encoder("--ladder", ladder, e -> new EncoderSettings(rungs, e.segmentSeconds(), e.x264Preset(),
+                    e.audioKbps(), e.threads()));
+        }
+
+        public Builder segmentSeconds(double seconds) {
+            return encoder("--segment-seconds", seconds, e -> new EncoderSettings(e.ladder(), seconds,
+                    e.x264Preset(), e.audioKbps(), e.threads()));
+        }
+
+        public Builder x264Preset(String preset) {
+            return encoder("--x264-preset", preset, e -> new EncoderSettings(e.ladder(), e.segmentSeconds(),
+                    preset, e.audioKbps(), e.threads()));
+        }
+
+        /** {@code --audio-bitrate 128k} (kbit/s; the {@code k} is optional). */
+        public Builder audioBitrate(String bitrate) {
+            Matcher m = KBPS.matcher(bitrate == null ? "" : bitrate.strip());
+            if (!m.matches() || m.group(1).length() > 6) {
+                throw new ConfigException("--audio-bitrate '" + bitrate + "' is not a bitrate; write it like 128k");
+            }
+            int kbps = Integer.parseInt(m.group(1));
+            return encoder("--audio-bitrate", bitrate, e -> new EncoderSettings(e.ladder(), e.segmentSeconds(),
+                    e.x264Preset(), kbps, e.threads()));
+        }
+
+        public Builder encodeThreads(int threads) {
+            return encoder("--encode-threads", threads, e -> new EncoderSettings(e.ladder(), e.segmentSeconds(),
+                    e.x264Preset(), e.audioKbps(), threads));
+        }
+
+        public Builder publicUrl(String url) {
+            this.publicUrl = url;
+            return this;
+        }
+
+        /** {@code --cors-origins}: {@code *} or a comma-separated list of origins. */
+        public Builder corsOrigins(String commaSeparated) {
+            List<String> origins = new ArrayList<>();
+            for (String part : (commaSeparated == null ? "" : commaSeparated).split(",")) {
+                if (!part.isBlank()) {
+                    origins.add(part.strip());
+                }
+            }
+            this.corsOrigins = origins;
+            return this;
+        }
+
+        /** Replaces one encoder setting; media's own validation speaks, prefixed with the flag. */
+        private Builder encoder(String flag, Object value, UnaryOperator<EncoderSettings> change) {
+            try {
+                this.encoder = change.apply(encoder);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(flag + " " + value + ": " + e.getMessage());
+            }
+            return this;
+        }
+
+        public OriginConfig build() {
+            return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
+                    corsOrigins);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.streamcdn.origin.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * One log line per request, written when the response ends (or the connection drops):
+ * <pre>
+ *   GET /videos/abc123def456/720p/seg-00001.m4s 206 65536 B 3 ms 127.0.0.1 HTTP/1.1
+ * </pre>
+ * Mounted first, so it sees every request, including the ones no route matches. The path is the raw one
+ * the client sent (still percent-encoded), with control characters escaped so a request cannot forge
+ * log lines.
+ */
+public final class AccessLog implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+    private static final int MAX_PATH_CHARS = 512;
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long startNanos = System.nanoTime();
+        ctx.addEndHandler(result -> {
+            if (!LOG.isInfoEnabled()) {
+                return;
+            }
+            HttpServerRequest request = ctx.request();
+            SocketAddress remote = request.remoteAddress();
+            LOG.info(String.format(Locale.ROOT, "%s %s %d %d B %d ms %s %s%s",
+                    request.method(), printable(request.path()), ctx.response().getStatusCode(),
+                    ctx.response().bytesWritten(), (System.nanoTime() - startNanos) / 1_000_000,
+                    remote == null ? "-" : remote.hostAddress(), version(request.version()),
+                    aborted(result.succeeded(), ctx.response().ended()) ? " (connection closed first)" : ""));
+        });
+        ctx.next();
+    }
+
+    /**
+     * Over HTTP/2 the end handlers report a failure even for a response that went out whole (the stream is
+     * closed before Vert.x-web hears of its end), so only a response that was never ended counts as cut off.
+     */
+    private static boolean aborted(boolean endedCleanly, boolean responseEnded) {
+        return !endedCleanly && !responseEnded;
+    }
+
+    private static String version(HttpVersion version) {
+        return switch (version) {
+            case HTTP_1_0 -> "HTTP/1.0";
+            case HTTP_1_1 -> "HTTP/1.1";
+            case HTTP_2 -> "HTTP/2";
+            default -> version.toString();
+        };
+    }
+
+    static String printable(String path) {
+        if (path == null) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(Math.min(path.length(), MAX_PATH_CHARS) + 8);
+        for (int i = 0; i < path.length() && i < MAX_PATH_CHARS; i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == ' ') {
+                out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (path.length() > MAX_PATH_CHARS) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+}

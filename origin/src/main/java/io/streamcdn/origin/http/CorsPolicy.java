@@ -1,0 +1,84 @@
+package io.streamcdn.origin.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+
+/**
+ * Which web pages may read the origin's responses: players on other sites fetch manifests and segments
+ * with {@code fetch}/XHR, so every response carries {@code Access-Control-Allow-Origin}.
+ *
+ * <p>With {@code *} (the default) the header is sent on every response, with or without an {@code Origin}
+ * request header: a CDN may cache the first response it sees and serve it to every page, so the answer
+ * must not depend on who asked. With a list of origins the request's {@code Origin} is echoed when
+ * listed, and {@code Vary: Origin} tells caches the answer depends on it.
+ */
+public final class CorsPolicy {
+
+    /** How long a browser may reuse a preflight answer. */
+    static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
+
+    private final List<String> origins;
+    private final boolean anyOrigin;
+
+    /** @param origins {@code ["*"]}, or origins as browsers send them ({@code https://example.com:8443}) */
+    public CorsPolicy(List<String> origins) {
+        this.origins = List.copyOf(origins);
+        this.anyOrigin = this.origins.equals(List.of("*"));
+    }
+
+    /** The value of {@code Access-Control-Allow-Origin} for a request from {@code origin}; null for none. */
+    public String allowOrigin(String origin) {
+        if (anyOrigin) {
+            return "*";
+        }
+        return origin != null && origins.contains(origin) ? origin : null;
+    }
+
+    /** Adds the CORS headers of an actual (non-preflight) response. */
+    public void decorate(HttpServerRequest request, HttpServerResponse response, String exposeHeaders) {
+        String allow = allowOrigin(request.getHeader(HttpHeaders.ORIGIN));
+        if (!anyOrigin) {
+            response.headers().add(HttpHeaders.VARY, "Origin");
+        }
+        if (allow != null) {
+            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allow);
+            response.putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, exposeHeaders);
+        }
+    }
+
+    /** A route handler that decorates the response, then passes the request on. */
+    public Handler<RoutingContext> responses(String exposeHeaders) {
+        return ctx -> {
+            decorate(ctx.request(), ctx.response(), exposeHeaders);
+            ctx.next();
+        };
+    }
+
+    /**
+     * Answers {@code OPTIONS}: a preflight ({@code Access-Control-Request-Method} present) learns the
+     * methods and request headers it may use; a plain OPTIONS learns {@code Allow}. Both get 204.
+     */
+    public Handler<RoutingContext> preflight(String methods, String allowHeaders) {
+        return ctx -> {
+            HttpServerResponse response = ctx.response();
+            response.putHeader(HttpHeaders.ALLOW, methods);
+            boolean isPreflight = ctx.request().getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
+            String allow = allowOrigin(ctx.request().getHeader(HttpHeaders.ORIGIN));
+            if (!anyOrigin) {
+                response.headers().add(HttpHeaders.VARY, "Origin");
+            }
+            if (isPreflight && allow != null) {
+                response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allow)
+                        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, methods)
+                        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, allowHeaders)
+                        .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS);
+            }
+            response.setStatusCode(204).end();
+        };
+    }
+}
