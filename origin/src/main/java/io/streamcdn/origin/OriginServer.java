@@ -3,11 +3,21 @@ package io.streamcdn.origin;
 import io.streamcdn.common.MetricsHandler;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.RoleRuntime;
+import io.streamcdn.media.MediaPipeline;
+import io.streamcdn.origin.api.UploadLimits;
+import io.streamcdn.origin.api.UploadMetrics;
+import io.streamcdn.origin.api.UploadReceiver;
+import io.streamcdn.origin.api.VideoApi;
+import io.streamcdn.origin.api.VideoLinks;
 import io.streamcdn.origin.http.AccessLog;
 import io.streamcdn.origin.http.CorsPolicy;
 import io.streamcdn.origin.http.HttpDate;
 import io.streamcdn.origin.http.HttpProblem;
 import io.streamcdn.origin.http.OriginErrors;
+import io.streamcdn.origin.jobs.Catalog;
+import io.streamcdn.origin.jobs.DataDirectory;
+import io.streamcdn.origin.jobs.EncodeMetrics;
+import io.streamcdn.origin.jobs.EncodeQueue;
 import io.streamcdn.origin.serve.ServeMetrics;
 import io.streamcdn.origin.serve.VideoFileHandler;
 import io.streamcdn.origin.serve.VideoFiles;
@@ -23,6 +33,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,12 +64,32 @@ public final class OriginServer {
 
     private final OriginConfig config;
     private final RoleRuntime runtime;
+    private final Jobs jobs;
     private final HttpServer server;
 
-    private OriginServer(OriginConfig config, RoleRuntime runtime, HttpServer server) {
+    private OriginServer(OriginConfig config, RoleRuntime runtime, Jobs jobs, HttpServer server) {
         this.config = config;
         this.runtime = runtime;
+        this.jobs = jobs;
         this.server = server;
+    }
+
+    /**
+     * The encoding side: data folder, catalog and queue. Opening it reads the catalog and cleans up after
+     * a crash (disk work), so it runs on a worker thread; the queue is started before the server listens,
+     * so a restarted origin resumes its jobs before it takes new uploads.
+     */
+    private record Jobs(DataDirectory data, Catalog catalog, MediaPipeline pipeline, EncodeQueue queue) {
+
+        static Jobs open(OriginConfig config, RoleRuntime runtime) throws IOException {
+            DataDirectory data = DataDirectory.open(config.dataDir());
+            Catalog catalog = Catalog.load(data);
+            MediaPipeline pipeline = new MediaPipeline(config.encoderSettings());
+            EncodeQueue queue = new EncodeQueue(catalog, data, pipeline, config.encodeWorkers(),
+                    new EncodeMetrics(runtime.registry()));
+            queue.start();
+            return new Jobs(data, catalog, pipeline, queue);
+        }
     }
 
     public static void main(String[] args) {
@@ -74,23 +105,21 @@ public final class OriginServer {
         RoleRuntime runtime = new RoleRuntime("origin");
         Vertx vertx = runtime.vertx();
         CompletableFuture<OriginServer> started = new CompletableFuture<>();
-        HttpServer server;
-        try {
-            Router router = routes(vertx, config, runtime, startedNanos);
-            HttpServerOptions options = new HttpServerOptions()
-                    .setHost(config.host())
-                    .setPort(config.port())
-                    .setHttp2ClearTextEnabled(true);
-            server = vertx.createHttpServer(options).requestHandler(router);
-        } catch (RuntimeException e) {
-            closeVertx(runtime).whenComplete((ignored, closeError) -> started.completeExceptionally(e));
-            return Future.fromCompletionStage(started);
-        }
-        vertx.fileSystem().mkdirs(config.videosDir().toString())
-                .compose(ignored -> server.listen())
+        vertx.executeBlocking(() -> Jobs.open(config, runtime), false)
+                .compose(jobs -> {
+                    Router router = routes(vertx, config, runtime, jobs, startedNanos);
+                    HttpServerOptions options = new HttpServerOptions()
+                            .setHost(config.host())
+                            .setPort(config.port())
+                            .setHttp2ClearTextEnabled(true);
+                    return vertx.createHttpServer(options).requestHandler(router).listen()
+                            .map(server -> new OriginServer(config, runtime, jobs, server))
+                            .onFailure(e -> jobs.queue().close());
+                })
                 .onComplete(result -> {
                     if (result.succeeded()) {
-                        started.complete(new OriginServer(config, runtime, result.result()));
+                        LOG.info("origin listening on {}:{}", config.host(), result.result().port());
+                        started.complete(result.result());
                     } else {
                         closeVertx(runtime).whenComplete((ignored, e) -> started.completeExceptionally(result.cause()));
                     }
@@ -98,7 +127,7 @@ public final class OriginServer {
         return Future.fromCompletionStage(started);
     }
 
-    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, long startedNanos) {
+    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, long startedNanos) {
         Router router = Router.router(vertx);
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
 
@@ -111,9 +140,11 @@ public final class OriginServer {
         router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
         router.get("/health").setName("/health").handler(new HealthHandler(config.dataDir(), startedNanos));
 
-        // The upload and catalog API (io.streamcdn.origin.api, io.streamcdn.origin.jobs) mounts here, before
-        // any body handler (uploads are streamed). See the api package's package-info for its assembly:
-        //   new VideoApi(vertx, catalog, queue, uploads, pipeline, VideoLinks.under(config.publicUrl())).mount(router);
+        // Uploads are streamed to disk: no body handler may run before these routes.
+        UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), UploadLimits.of(config.maxUploadBytes()),
+                new UploadMetrics(runtime.registry()));
+        new VideoApi(vertx, jobs.catalog(), jobs.queue(), uploads, jobs.pipeline(), VideoLinks.under(config.publicUrl()))
+                .mount(router);
 
         VideoFiles files = new VideoFiles(config.videosDir());
         ServeMetrics serveMetrics = new ServeMetrics(runtime.registry());
@@ -148,7 +179,8 @@ public final class OriginServer {
      */
     public Future<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        server.shutdown(SHUTDOWN_GRACE).onComplete(ignored -> closeVertx(runtime).whenComplete((done, error) -> {
+        server.shutdown(SHUTDOWN_GRACE).onComplete(ignored -> CompletableFuture.runAsync(jobs.queue()::close)
+                .thenCompose(queueClosed -> closeVertx(runtime)).whenComplete((done, error) -> {
             LOG.info("origin stopped");
             if (error == null) {
                 closed.complete(null);

@@ -34,8 +34,8 @@ class OriginEndpointsTest {
     @BeforeAll
     static void start() throws Exception {
         Path data = temp.resolve("data");
+        origin = RunningOrigin.start(data); // start-up removes folders with no catalog record
         FakeVideo.publish(data);
-        origin = RunningOrigin.start(data);
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package io.streamcdn.origin.api;
 
+import io.streamcdn.origin.http.OriginErrors;
+
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.media.MediaException;
 import io.streamcdn.media.MediaInfo;
@@ -150,7 +152,7 @@ public final class VideoApi {
         if (refused.outcome() == UploadOutcome.BUSY) {
             response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
-        ErrorBody.send(response, refused.status(), refused.error(), refused.reason())
+        OriginErrors.send(response, refused.status(), refused.error(), refused.reason())
                 .onComplete(sent -> {
                     if (close) {
                         closeAfterDrain(request);
@@ -213,7 +215,7 @@ public final class VideoApi {
                 })
                 .onFailure(error -> {
                     LOG.error("video {}: delete failed", id, error);
-                    ErrorBody.send(ctx.response(), 500, "delete_failed", "the video could not be deleted: "
+                    OriginErrors.send(ctx.response(), 500, "delete_failed", "the video could not be deleted: "
                             + error.getMessage() + "; try again");
                 });
     }
@@ -222,12 +224,12 @@ public final class VideoApi {
         if (VideoId.isValid(id)) {
             return true;
         }
-        ErrorBody.send(ctx.response(), 400, "bad_id", "'" + id + "' is not a video id; ids are 6 to 32 characters of a-z and 0-9");
+        OriginErrors.send(ctx.response(), 400, "bad_id", "'" + id + "' is not a video id; ids are 6 to 32 characters of a-z and 0-9");
         return false;
     }
 
     private static void notFound(RoutingContext ctx, String id) {
-        ErrorBody.send(ctx.response(), 404, "not_found", "there is no video " + id);
+        OriginErrors.send(ctx.response(), 404, "not_found", "there is no video " + id);
     }
 
     /** The record as the API shows it: with its links once the ladder is published. */

@@ -127,6 +127,11 @@ public final class OriginErrors implements Handler<RoutingContext> {
      * body. Headers set earlier for a file (validators, Content-Type) are dropped; CORS headers are kept so a
      * browser page can read the reason.
      */
+    /** Writes {@code {"error": error, "reason": reason}} with {@code status}. */
+    public static Future<Void> send(HttpServerResponse response, int status, String error, String reason) {
+        return send(response, new ApiError(status, error, reason), Map.of());
+    }
+
     public static Future<Void> send(HttpServerResponse response, ApiError error, Map<String, String> extraHeaders) {
         if (response.ended() || response.closed()) {
             return Future.succeededFuture();

@@ -40,12 +40,12 @@ class UploadRefusalTest {
     private TestOrigin origin;
 
     @BeforeAll
-    void start() throws IOException {
+    void start() throws Exception {
         origin = TestOrigin.start(dataDir, LIMIT);
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         origin.close();
     }
 
@@ -55,7 +55,7 @@ class UploadRefusalTest {
             assertThat(uploads).as("uploads/").isEmpty();
             assertThat(sources).as("sources/").isEmpty();
         }
-        assertThat(origin.catalog().list()).as("catalog").isEmpty();
+        assertThat(new io.vertx.core.json.JsonObject(origin.get("/api/videos").body()).getJsonArray("videos")).as("catalog").isEmpty();
         HttpResponse<String> list = origin.get("/api/videos");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(list.body()).getJsonArray("videos")).isEmpty();
@@ -297,7 +297,7 @@ class UploadRefusalTest {
         return socket;
     }
 
-    private static void write(Socket socket, String text) throws IOException {
+    private static void write(Socket socket, String text) throws Exception {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(StandardCharsets.US_ASCII));
         out.flush();

@@ -49,13 +49,13 @@ class VideoLifecycleTest {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         origin.close();
     }
 
     @Test
     @Order(1)
-    void rawUploadIsAcceptedWithItsLocationAndTheQueuedVideo() {
+    void rawUploadIsAcceptedWithItsLocationAndTheQueuedVideo() throws Exception {
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertThat(id).matches("[a-z0-9]{12}");
         assertThat(accepted.headers().firstValue("Location")).contains("/api/videos/" + id);
@@ -135,7 +135,7 @@ class VideoLifecycleTest {
 
     @Test
     @Order(5)
-    void encodeMetricsRecordTheFinishedJob() {
+    void encodeMetricsRecordTheFinishedJob() throws Exception {
         String metrics = origin.scrapeMetrics();
 
         assertThat(metrics).contains("streamcdn_encode_duration_seconds_count{outcome=\"ready\",role=\"origin\"} 1");

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class VideoLinksTest {
 
     @Test
-    void linksAreRelativeWithoutAPublicUrl() {
+    void linksAreRelativeWithoutAPublicUrl() throws Exception {
         VideoLinks links = VideoLinks.under(null);
 
         assertThat(links.mpd("abc123def456")).isEqualTo("/videos/abc123def456/manifest.mpd");
@@ -18,7 +18,7 @@ class VideoLinksTest {
     }
 
     @Test
-    void linksAreAbsoluteUnderAPublicUrlWithOrWithoutItsTrailingSlash() {
+    void linksAreAbsoluteUnderAPublicUrlWithOrWithoutItsTrailingSlash() throws Exception {
         assertThat(VideoLinks.under("https://cdn.example.com").mpd("abc123"))
                 .isEqualTo("https://cdn.example.com/videos/abc123/manifest.mpd");
         assertThat(VideoLinks.under("https://example.com/media/").poster("abc123"))
@@ -26,7 +26,7 @@ class VideoLinksTest {
     }
 
     @Test
-    void publicUrlMustBeAbsoluteHttp() {
+    void publicUrlMustBeAbsoluteHttp() throws Exception {
         assertThatThrownBy(() -> VideoLinks.under("cdn.example.com")).hasMessageContaining("absolute");
         assertThatThrownBy(() -> VideoLinks.under("ftp://cdn.example.com")).hasMessageContaining("absolute");
     }

@@ -22,7 +22,7 @@ class CatalogTest {
     Path dir;
 
     @Test
-    void recordsSurviveAReload() throws IOException {
+    void recordsSurviveAReload() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog catalog = Catalog.load(data);
         catalog.put(VideoRecord.queued("aaaaaa000001", "First", SOURCE, T0));
@@ -40,7 +40,7 @@ class CatalogTest {
     }
 
     @Test
-    void listIsNewestFirst() throws IOException {
+    void listIsNewestFirst() throws Exception {
         Catalog catalog = Catalog.load(DataDirectory.open(dir));
         catalog.put(VideoRecord.queued("bbbbbb000001", "old", SOURCE, T0));
         catalog.put(VideoRecord.queued("bbbbbb000003", "new", SOURCE, T0.plusSeconds(60)));
@@ -50,7 +50,7 @@ class CatalogTest {
     }
 
     @Test
-    void eachWriteReplacesTheWholeFileAndLeavesNoTemporaryFile() throws IOException {
+    void eachWriteReplacesTheWholeFileAndLeavesNoTemporaryFile() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog catalog = Catalog.load(data);
         catalog.put(VideoRecord.queued("cccccc000001", "a title that is rather long ".repeat(5), SOURCE, T0));
@@ -65,7 +65,7 @@ class CatalogTest {
     }
 
     @Test
-    void aWriteInterruptedBeforeItsRenameLeavesThePreviousRecord() throws IOException {
+    void aWriteInterruptedBeforeItsRenameLeavesThePreviousRecord() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog.load(data).put(VideoRecord.queued("dddddd000001", "kept", SOURCE, T0));
         // What a crash mid-write leaves: a half-written temporary file beside the intact record.
@@ -78,7 +78,7 @@ class CatalogTest {
     }
 
     @Test
-    void corruptRecordIsMovedAsideAndTheOthersLoad() throws IOException {
+    void corruptRecordIsMovedAsideAndTheOthersLoad() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog.load(data).put(VideoRecord.queued("eeeeee000001", "fine", SOURCE, T0));
         Files.writeString(data.record("eeeeee000002"), "{ not json", StandardCharsets.UTF_8);
@@ -98,7 +98,7 @@ class CatalogTest {
     }
 
     @Test
-    void updateOfARemovedVideoDoesNotBringItBack() throws IOException {
+    void updateOfARemovedVideoDoesNotBringItBack() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog catalog = Catalog.load(data);
         catalog.put(VideoRecord.queued("gggggg000001", "gone soon", SOURCE, T0));
@@ -113,7 +113,7 @@ class CatalogTest {
     }
 
     @Test
-    void progressKeptInMemoryOnlyIsNotWritten() throws IOException {
+    void progressKeptInMemoryOnlyIsNotWritten() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog catalog = Catalog.load(data);
         catalog.put(VideoRecord.queued("hhhhhh000001", "t", SOURCE, T0).encoding(T0));

@@ -26,7 +26,7 @@ class EncodeQueueRecoveryTest {
     Path dir;
 
     @Test
-    void anEncodeInterruptedThreeTimesFailsWithTheReasonInsteadOfRunningAgain() throws IOException {
+    void anEncodeInterruptedThreeTimesFailsWithTheReasonInsteadOfRunningAgain() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         VideoRecord crashed = VideoRecord.queued("crash0000001", "crashes the encoder", SOURCE, T0)
                 .encoding(T0).encoding(T0).encoding(T0);
@@ -73,7 +73,7 @@ class EncodeQueueRecoveryTest {
     }
 
     @Test
-    void startupDeletesLeftoverStagingTrashUploadsAndFilesWithoutARecord() throws IOException {
+    void startupDeletesLeftoverStagingTrashUploadsAndFilesWithoutARecord() throws Exception {
         DataDirectory data = DataDirectory.open(dir);
         Catalog.load(data).put(VideoRecord.queued("ready0000001", "kept", SOURCE, T0).failed("kept as is", T0));
         Files.createDirectories(data.staging("gone00000001"));

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VideoIdTest {
 
     @Test
-    void idsAreTwelveLowerCaseLettersAndDigitsAndDoNotRepeat() {
+    void idsAreTwelveLowerCaseLettersAndDigitsAndDoNotRepeat() throws Exception {
         VideoId ids = new VideoId(new SecureRandom());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
@@ -24,7 +24,7 @@ class VideoIdTest {
     }
 
     @Test
-    void validationAcceptsWhatTheFileServerAccepts() {
+    void validationAcceptsWhatTheFileServerAccepts() throws Exception {
         assertThat(VideoId.isValid("abc123")).isTrue();
         assertThat(VideoId.isValid("a".repeat(32))).isTrue();
         assertThat(VideoId.isValid("abc12")).isFalse();

@@ -33,8 +33,8 @@ class PathTraversalTest {
     @BeforeAll
     static void start() throws Exception {
         Path data = temp.resolve("data");
+        origin = RunningOrigin.start(data); // start-up removes folders with no catalog record
         video = FakeVideo.publish(data);
-        origin = RunningOrigin.start(data);
     }
 
     @AfterAll

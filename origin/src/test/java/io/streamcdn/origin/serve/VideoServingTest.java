@@ -40,8 +40,8 @@ class VideoServingTest {
     @BeforeAll
     static void start() throws Exception {
         Path data = temp.resolve("data");
+        origin = RunningOrigin.start(data); // start-up removes folders with no catalog record
         video = FakeVideo.publish(data);
-        origin = RunningOrigin.start(data);
     }
 
     @AfterAll
@@ -298,8 +298,8 @@ class VideoServingTest {
     @Test
     void onlyListedOriginsAreAllowedWhenTheOriginsAreConfigured(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
-        FakeVideo.publish(data);
         try (RunningOrigin strict = RunningOrigin.start(data, b -> b.corsOrigins("https://a.example,https://b.example"))) {
+            FakeVideo.publish(data);
             HttpResponse<byte[]> listed = strict.get(url("manifest.mpd"), "Origin", "https://b.example");
             HttpResponse<byte[]> unlisted = strict.get(url("manifest.mpd"), "Origin", "https://evil.example");
 

@@ -1,22 +1,11 @@
 package io.streamcdn.origin.testing;
 
-import io.streamcdn.common.RoleRuntime;
 import io.streamcdn.media.EncoderSettings;
-import io.streamcdn.media.MediaPipeline;
 import io.streamcdn.media.Rung;
-import io.streamcdn.origin.api.UploadLimits;
-import io.streamcdn.origin.api.UploadMetrics;
-import io.streamcdn.origin.api.UploadReceiver;
-import io.streamcdn.origin.api.VideoApi;
-import io.streamcdn.origin.api.VideoLinks;
-import io.streamcdn.origin.jobs.Catalog;
+import io.streamcdn.origin.OriginConfig;
+import io.streamcdn.origin.OriginServer;
 import io.streamcdn.origin.jobs.DataDirectory;
-import io.streamcdn.origin.jobs.EncodeMetrics;
-import io.streamcdn.origin.jobs.EncodeQueue;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,9 +20,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The video API as the origin mounts it, on a real HTTP server at 127.0.0.1 on a free port, over a real
- * data directory, with the real media pipeline; and a plain HTTP/1.1 client to talk to it. Built the way
- * {@code OriginServer} is meant to build it: a few plain constructors.
+ * A real {@link OriginServer} at 127.0.0.1 on a free port, over a real data directory, with the real media
+ * pipeline (a small, fast ladder); and a plain HTTP/1.1 client to talk to it.
  */
 public final class TestOrigin implements AutoCloseable {
 
@@ -41,59 +29,37 @@ public final class TestOrigin implements AutoCloseable {
     public static final EncoderSettings SETTINGS =
             new EncoderSettings(Rung.parseLadder("360p:800k,240p:400k"), 2.0, "ultrafast", 64, 0);
 
-    private final RoleRuntime runtime;
+    private final OriginServer server;
     private final DataDirectory data;
-    private final Catalog catalog;
-    private final EncodeQueue queue;
-    private final HttpServer server;
     private final HttpClient http;
     private boolean closed;
 
-    private TestOrigin(RoleRuntime runtime, DataDirectory data, Catalog catalog, EncodeQueue queue, HttpServer server) {
-        this.runtime = runtime;
-        this.data = data;
-        this.catalog = catalog;
-        this.queue = queue;
+    private TestOrigin(OriginServer server, DataDirectory data) {
         this.server = server;
+        this.data = data;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    public static TestOrigin start(Path dataDir, long maxUploadBytes) throws IOException {
-        RoleRuntime runtime = new RoleRuntime("origin");
-        DataDirectory data = DataDirectory.open(dataDir);
-        Catalog catalog = Catalog.load(data);
-        MediaPipeline pipeline = new MediaPipeline(SETTINGS);
-        EncodeQueue queue = new EncodeQueue(catalog, data, pipeline, 1, new EncodeMetrics(runtime.registry()));
-        queue.start();
-        UploadReceiver uploads = new UploadReceiver(runtime.vertx(), data, UploadLimits.of(maxUploadBytes),
-                new UploadMetrics(runtime.registry()));
-        Router router = Router.router(runtime.vertx());
-        new VideoApi(runtime.vertx(), catalog, queue, uploads, pipeline, VideoLinks.relative()).mount(router);
-        HttpServer server = runtime.vertx().createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-                .requestHandler(router)
-                .listen()
-                .await();
-        return new TestOrigin(runtime, data, catalog, queue, server);
+    /** A real {@link OriginServer} on 127.0.0.1, a free port, over {@code dataDir}. */
+    public static TestOrigin start(Path dataDir, long maxUploadBytes) throws Exception {
+        OriginConfig config = OriginConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+                .maxUploadBytes(maxUploadBytes).encodeWorkers(1).encoderSettings(SETTINGS).build();
+        OriginServer server = OriginServer.start(config).toCompletionStage().toCompletableFuture()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        return new TestOrigin(server, DataDirectory.open(dataDir));
     }
 
     public int port() {
-        return server.actualPort();
+        return server.port();
     }
 
     public DataDirectory data() {
         return data;
     }
 
-    public Catalog catalog() {
-        return catalog;
-    }
-
-    public EncodeQueue queue() {
-        return queue;
-    }
-
-    public String scrapeMetrics() {
-        return runtime.registry().scrape();
+    /** The Prometheus text the origin serves at /metrics. */
+    public String scrapeMetrics() throws IOException, InterruptedException {
+        return get("/metrics").body();
     }
 
     public URI uri(String path) {
@@ -172,13 +138,11 @@ public final class TestOrigin implements AutoCloseable {
 
     /** Stops like a deployment would: the server, then the queue (running encodes go back to queued), then Vert.x. */
     @Override
-    public void close() {
+    public void close() throws Exception {
         if (closed) {
             return;
         }
         closed = true;
-        server.close().await();
-        queue.close();
-        runtime.close();
+        server.close().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 }
