@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -17,13 +16,15 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What every role runs on: one Vert.x instance whose HTTP server and client metrics land in one
  * Prometheus registry, together with JVM and process metrics. Each role builds exactly one of these
  * in its entry class and passes the registry to its own {@code MeterBinder}s.
  *
- * <p>Labels are kept to method, status code and matched route: never the raw path, which would let a
+ * <p>HTTP labels are kept to method, status code and matched route (pools add their type and name, a
+ * handful of fixed values): never the raw path, which would let a
  * viewer mint a new time series per URL.
  */
 public final class RoleRuntime implements AutoCloseable {
@@ -46,7 +47,7 @@ public final class RoleRuntime implements AutoCloseable {
 
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
-                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE));
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
         this.vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(registry))
@@ -61,16 +62,29 @@ public final class RoleRuntime implements AutoCloseable {
         return registry;
     }
 
-    /** Closes Vert.x (servers, clients, timers) and releases the metric binders. */
-    public Future<Void> shutdown() {
-        return vertx.close().onComplete(ignored -> {
+    /**
+     * Closes Vert.x (servers, clients, timers) and releases the metric binders. Safe to call from anywhere,
+     * a Vert.x callback included: the close runs on a thread of its own and the returned stage belongs to no
+     * event loop. (The future of {@code vertx.close()} called on an event loop belongs to that loop, which the
+     * close stops, so it would never complete.)
+     */
+    public CompletableFuture<Void> shutdown() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        CompletableFuture.runAsync(() -> vertx.close().onComplete(result -> {
             gcMetrics.close();
             registry.close();
-        });
+            if (result.succeeded()) {
+                closed.complete(null);
+            } else {
+                closed.completeExceptionally(result.cause());
+            }
+        }));
+        return closed;
     }
 
+    /** Blocks until {@link #shutdown()} completes; for plain threads (main, tests), never an event loop. */
     @Override
     public void close() {
-        shutdown().await();
+        shutdown().join();
     }
 }

@@ -121,7 +121,7 @@ public final class OriginServer {
                         LOG.info("origin listening on {}:{}", config.host(), result.result().port());
                         started.complete(result.result());
                     } else {
-                        closeVertx(runtime).whenComplete((ignored, e) -> started.completeExceptionally(result.cause()));
+                        runtime.shutdown().whenComplete((ignored, e) -> started.completeExceptionally(result.cause()));
                     }
                 });
         return Future.fromCompletionStage(started);
@@ -180,7 +180,7 @@ public final class OriginServer {
     public Future<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         server.shutdown(SHUTDOWN_GRACE).onComplete(ignored -> CompletableFuture.runAsync(jobs.queue()::close)
-                .thenCompose(queueClosed -> closeVertx(runtime)).whenComplete((done, error) -> {
+                .thenCompose(queueClosed -> runtime.shutdown()).whenComplete((done, error) -> {
             LOG.info("origin stopped");
             if (error == null) {
                 closed.complete(null);
@@ -189,21 +189,5 @@ public final class OriginServer {
             }
         }));
         return Future.fromCompletionStage(closed);
-    }
-
-    /**
-     * Closes Vert.x from a thread of its own. Called from an event loop (any Vert.x callback), the future of
-     * {@code vertx.close()} would belong to that loop, which the close stops, and would never complete.
-     */
-    private static CompletableFuture<Void> closeVertx(RoleRuntime runtime) {
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        CompletableFuture.runAsync(() -> runtime.shutdown().onComplete(result -> {
-            if (result.succeeded()) {
-                closed.complete(null);
-            } else {
-                closed.completeExceptionally(result.cause());
-            }
-        }));
-        return closed;
     }
 }

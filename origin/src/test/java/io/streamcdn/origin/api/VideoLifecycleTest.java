@@ -1,5 +1,7 @@
 package io.streamcdn.origin.api;
 
+import io.streamcdn.media.testing.FfmpegTools;
+
 import io.streamcdn.media.PackageLayout;
 import io.streamcdn.media.testing.TestMedia;
 import io.streamcdn.origin.testing.TestOrigin;
@@ -119,6 +121,18 @@ class VideoLifecycleTest {
             assertThat(uploads).isEmpty();
         }
         assertThat(origin.data().source(id)).as("the original is kept for re-encodes").isRegularFile();
+    }
+
+    @Test
+    @Order(3)
+    void ffmpegPlaysThePublishedLadderOverHttpWithoutErrors() throws Exception {
+        String base = origin.uri("/videos/" + id + "/").toString();
+        // FFmpeg's DASH and HLS demuxers as an independent player; -v error prints only real errors.
+        String dash = FfmpegTools.ffmpeg("-i", base + "manifest.mpd", "-map", "0:v:0", "-map", "0:a:0", "-f", "null", "-");
+        assertThat(dash).as("DASH playback errors").isBlank();
+        for (String playlist : List.of("360p/playlist.m3u8", "240p/playlist.m3u8", "audio/playlist.m3u8")) {
+            assertThat(FfmpegTools.ffmpeg("-i", base + playlist, "-f", "null", "-")).as("HLS %s errors", playlist).isBlank();
+        }
     }
 
     @Test

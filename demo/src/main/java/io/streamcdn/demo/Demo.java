@@ -1,0 +1,176 @@
+package io.streamcdn.demo;
+
+import io.streamcdn.common.RoleCommand;
+import io.streamcdn.media.MediaException;
+import io.streamcdn.media.SampleVideo;
+import io.streamcdn.origin.OriginConfig;
+import io.streamcdn.origin.OriginServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./streamcdn demo}: the whole system on this machine with its embedded defaults. For now that is
+ * the origin, with its data in a local folder; when the catalog is empty it generates a 30 s sample
+ * (test pattern and tone, encoded in-process) and uploads it through the origin's own HTTP API, the
+ * same path a user's upload takes. Later roles (edges, router, player) join here.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.streamcdn.common.Version.class,
+        description = "Start streamcdn on this machine with a sample video and print the URLs to open.")
+public final class Demo implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+    @Option(names = "--port", defaultValue = "8080",
+            description = "Origin port (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_PORT).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on; the demo stays on this machine by default (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_HOST).")
+    String host;
+
+    @Option(names = "--data-dir", defaultValue = "./demo-data",
+            description = "Where the demo keeps uploads and ladders (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_DATA_DIR).")
+    Path dataDir;
+
+    @Option(names = "--sample-seconds", defaultValue = "30",
+            description = "Length of the generated sample (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_SAMPLE_SECONDS).")
+    int sampleSeconds;
+
+    public static void main(String[] args) {
+        System.exit(RoleCommand.run("demo", new Demo(), args));
+    }
+
+    /** A started demo: the origin, its base URL and the id of the video it offers first. */
+    public record Running(OriginServer origin, String baseUrl, String videoId) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            origin.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Running demo;
+        try {
+            demo = start();
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("streamcdn demo: the origin did not start: " + e.getCause().getMessage()
+                    + (e.getCause() instanceof java.net.BindException ? " (is port " + port + " in use? try --port)" : ""));
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("demo stopping");
+            try {
+                demo.close();
+            } catch (Exception e) {
+                LOG.warn("demo did not stop cleanly: {}", e.toString());
+            }
+            stopped.countDown();
+        }, "demo-shutdown"));
+        printUrls(demo.baseUrl(), demo.videoId());
+        waitUntilReady(HttpClient.newHttpClient(), demo.baseUrl(), demo.videoId());
+        stopped.await();
+        return 0;
+    }
+
+    /** Starts the origin and, when its catalog is empty, generates and uploads the sample. */
+    public Running start() throws Exception {
+        OriginConfig config = OriginConfig.builder().host(host).port(port).dataDir(dataDir).build();
+        OriginServer origin = OriginServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String base = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + origin.port();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            String id = firstVideo(http, base);
+            return new Running(origin, base, id != null ? id : ingestSample(http, base));
+        } catch (Exception e) {
+            origin.close();
+            throw e;
+        }
+    }
+
+    private String firstVideo(HttpClient http, String base) throws IOException, InterruptedException {
+        JsonArray videos = new JsonObject(get(http, base + "/api/videos")).getJsonArray("videos");
+        return videos.isEmpty() ? null : videos.getJsonObject(0).getString("id");
+    }
+
+    private String ingestSample(HttpClient http, String base) throws IOException, InterruptedException, MediaException {
+        Path sample = dataDir.resolve("sample-" + sampleSeconds + "s.mp4");
+        if (!Files.exists(sample)) {
+            System.out.println("Generating a " + sampleSeconds + " s sample video (test pattern + tone) ...");
+            Files.createDirectories(dataDir);
+            SampleVideo.write(sample, sampleSeconds);
+        }
+        HttpRequest upload = HttpRequest.newBuilder(URI.create(base + "/api/videos?title=Sample%20test%20pattern"))
+                .header("Content-Type", "video/mp4")
+                .POST(HttpRequest.BodyPublishers.ofFile(sample))
+                .build();
+        HttpResponse<String> response = http.send(upload, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IOException("the origin refused the sample (" + response.statusCode() + "): " + response.body());
+        }
+        return new JsonObject(response.body()).getString("id");
+    }
+
+    private static void printUrls(String base, String id) {
+        String video = base + "/videos/" + id;
+        System.out.println();
+        System.out.println("streamcdn demo is running. Open:");
+        System.out.println("  catalog      " + base + "/api/videos");
+        System.out.println("  video        " + base + "/api/videos/" + id);
+        System.out.println("  DASH         " + video + "/manifest.mpd");
+        System.out.println("  HLS          " + video + "/master.m3u8");
+        System.out.println("  poster       " + video + "/poster.jpg");
+        System.out.println("  metrics      " + base + "/metrics");
+        System.out.println("  health       " + base + "/health");
+        System.out.println("Upload your own:  curl -H 'Content-Type: video/mp4' --data-binary @movie.mp4 '"
+                + base + "/api/videos?title=My%20movie'");
+        System.out.println("Press Ctrl-C to stop.");
+        System.out.println();
+    }
+
+    static void waitUntilReady(HttpClient http, String base, String id) throws IOException, InterruptedException {
+        String last = "";
+        while (true) {
+            JsonObject video = new JsonObject(get(http, base + "/api/videos/" + id));
+            String state = video.getString("state");
+            if (!state.equals(last)) {
+                System.out.println("sample video " + id + ": " + state
+                        + ("failed".equals(state) ? " (" + video.getString("error") + ")" : ""));
+                last = state;
+            }
+            if ("ready".equals(state) || "failed".equals(state)) {
+                if ("ready".equals(state)) {
+                    System.out.println("ready to play: " + base + "/videos/" + id + "/manifest.mpd");
+                }
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static String get(HttpClient http, String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+}
