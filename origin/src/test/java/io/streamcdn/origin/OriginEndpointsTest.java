@@ -55,11 +55,11 @@ class OriginEndpointsTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
-        assertThat(text).contains("jvm_memory_used_bytes", "process_uptime_seconds", "origin_files_served_total");
+        assertThat(text).contains("jvm_memory_used_bytes", "process_uptime_seconds", "streamcdn_files_served_total");
         assertThat(requestCount(text, "GET", "200", "/videos/:id/*")).isGreaterThanOrEqualTo(2);
         assertThat(requestCount(text, "GET", "404", "/videos/:id/*")).isGreaterThanOrEqualTo(1);
         assertThat(text).doesNotContain(FakeVideo.ID, "zzzzzz999999", "seg-00001", "manifest.mpd", "catalog");
-        assertThat(text).containsPattern("origin_files_served_total\\{[^}]*kind=\"segment\"[^}]*outcome=\"full\"");
+        assertThat(text).containsPattern("streamcdn_files_served_total\\{[^}]*kind=\"segment\"[^}]*outcome=\"full\"");
     }
 
     /** The value of vertx_http_server_requests_total for one method/code/route, or 0 when absent. */

@@ -32,6 +32,10 @@ public final class EncodeMetrics {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
+    /** Histogram buckets for encode times (Prometheus histograms aggregate across origins; summaries do not). */
+    private static final Duration[] BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200)
+            .mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
+
     private final DistributionSummary speed;
 
     public EncodeMetrics(MeterRegistry registry) {
@@ -46,6 +50,7 @@ public final class EncodeMetrics {
             durations.put(outcome, Timer.builder("streamcdn.encode.duration")
                     .description("Wall time of one encode job, from start to publication or failure")
                     .tag("outcome", outcome.tag())
+                    .serviceLevelObjectives(BUCKETS)
                     .register(registry));
         }
         speed = DistributionSummary.builder("streamcdn.encode.speed.ratio")
@@ -84,6 +89,7 @@ public final class EncodeMetrics {
         Timer.builder("streamcdn.encode.rung.duration")
                 .description("Wall time spent encoding one rung of a ladder")
                 .tag("rung", rung)
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry)
                 .record(wall);
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The file server's own meters, next to Vert.x's per-route request metrics:
- * {@code origin_files_served_total{kind, outcome}} counts answers by file kind (manifest, segment, ...)
+ * {@code streamcdn_files_served_total{kind, outcome}} counts answers by file kind (manifest, segment, ...)
  * and by what was sent (the whole file, a range, a 304, or a refusal). Both tags are closed sets, so the
  * number of series is fixed; ids and paths never become tags.
  */
@@ -47,7 +47,7 @@ public final class ServeMetrics implements MeterBinder {
     }
 
     private static Counter counter(MeterRegistry registry, String kind, Outcome outcome) {
-        return Counter.builder("origin.files.served")
+        return Counter.builder("streamcdn.files.served")
                 .description("Answers of the video file server, by file kind and outcome")
                 .tag("kind", kind)
                 .tag("outcome", outcome.tag())
