@@ -160,8 +160,8 @@ class VideoLifecycleTest {
         assertThat(metrics).contains("streamcdn_encodes_running{role=\"origin\"} 0");
         assertThat(metrics).contains("streamcdn_uploads_total{outcome=\"accepted\",role=\"origin\"} 1");
         // Histograms (aggregatable across origins), not summaries: the 1-hour bucket holds the job.
-        assertThat(metrics).contains("streamcdn_encode_duration_seconds_bucket{le=\"3600.0\",outcome=\"ready\",role=\"origin\"} 1");
-        assertThat(metrics).contains("streamcdn_encode_rung_duration_seconds_bucket{le=\"3600.0\",role=\"origin\",rung=\"360p\"} 1");
+        assertThat(metrics).contains("streamcdn_encode_duration_seconds_bucket{outcome=\"ready\",role=\"origin\",le=\"3600.0\"} 1");
+        assertThat(metrics).contains("streamcdn_encode_rung_duration_seconds_bucket{role=\"origin\",rung=\"360p\",le=\"3600.0\"} 1");
     }
 
     @Test
