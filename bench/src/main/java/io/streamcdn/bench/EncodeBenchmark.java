@@ -89,6 +89,18 @@ final class EncodeBenchmark implements Callable<Integer> {
                 cliWall, mean(theirs, 1), info.durationSeconds() / cliWall);
         System.out.printf(Locale.ROOT, "ratio streamcdn/CLI: wall %.3f  cpu %.3f%n", oursWall / cliWall,
                 mean(ours, 1) / mean(theirs, 1));
+
+        // One more run of ours, profiled: CPU seconds by stage (thread name).
+        try (ThreadCpuSampler sampler = new ThreadCpuSampler()) {
+            double[] profiled = runOurs(pipeline, looped, info, dir.resolve("ours"));
+            System.out.printf(Locale.ROOT, "%nprofile of one streamcdn run (wall %.2f s, cpu %.2f s), CPU seconds by thread:%n",
+                    profiled[0], profiled[1]);
+            sampler.secondsByName().entrySet().stream()
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .filter(e -> e.getValue() >= 0.05)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  %-16s %6.2f s  (%4.1f %%)%n", e.getKey(), e.getValue(),
+                            100 * e.getValue() / profiled[1]));
+        }
         return 0;
     }
 

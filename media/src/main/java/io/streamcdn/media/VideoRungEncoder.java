@@ -39,9 +39,13 @@ final class VideoRungEncoder implements Runnable {
     private final VideoRendition rendition;
     private final FrameClock clock;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+    private final AVCodec codec;
     private final AVCodecContext encoder;
-    private final CmafTrackWriter writer;
-    private final String codecs;
+    private final String x264Preset;
+    private final int keyint;
+    private final Path dir;
+    private CmafTrackWriter writer;
+    private String codecs;
     private SwsContext scaler;
     private volatile Throwable failure;
     private volatile boolean aborted;
@@ -53,7 +57,9 @@ final class VideoRungEncoder implements Runnable {
                      MediaInfo.Video source, Path dir) throws MediaException {
         this.rendition = rendition;
         this.clock = clock;
-        AVCodec codec = avcodec.avcodec_find_encoder_by_name("libx264");
+        this.x264Preset = settings.x264Preset();
+        this.dir = dir;
+        codec = avcodec.avcodec_find_encoder_by_name("libx264");
         if (codec == null) {
             throw new MediaException.EncodeFailed("this FFmpeg build has no libx264 encoder", null);
         }
@@ -72,10 +78,17 @@ final class VideoRungEncoder implements Runnable {
         encoder.color_range(avutil.AVCOL_RANGE_MPEG);
         // Keyframes come only from FrameClock; keyint is set far beyond a segment so x264 never adds its own.
         int segmentFrames = (int) Math.ceil(settings.segmentSeconds() * fps.value());
-        int keyint = segmentFrames * 4;
+        keyint = segmentFrames * 4;
         encoder.gop_size(keyint);
+    }
+
+    /**
+     * Opens x264 and the track writer. Runs on the rung's own thread, so x264's worker threads inherit its
+     * name ({@code encode-720p}): per-rung CPU shows in {@code top -H}, thread dumps and the benchmark's profile.
+     */
+    private void open() throws MediaException {
         AVDictionary options = new AVDictionary(null);
-        avutil.av_dict_set(options, "preset", settings.x264Preset(), 0);
+        avutil.av_dict_set(options, "preset", x264Preset, 0);
         avutil.av_dict_set(options, "profile", "high", 0);
         avutil.av_dict_set(options, "forced-idr", "1", 0);
         avutil.av_dict_set(options, "x264-params", String.format(Locale.ROOT,
@@ -117,6 +130,7 @@ final class VideoRungEncoder implements Runnable {
         AVFrame scaled = avutil.av_frame_alloc();
         AVPacket pkt = avcodec.av_packet_alloc();
         try {
+            open();
             while (true) {
                 Item item = queue.take();
                 if (item == END) {
@@ -237,7 +251,9 @@ final class VideoRungEncoder implements Runnable {
     }
 
     void release() {
-        writer.close();
+        if (writer != null) {
+            writer.close();
+        }
         avcodec.avcodec_free_context(encoder);
         if (scaler != null) {
             swscale.sws_freeContext(scaler);
