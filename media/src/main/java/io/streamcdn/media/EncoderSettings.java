@@ -9,7 +9,7 @@ import java.util.List;
  * @param segmentSeconds  media segment duration; also the keyframe interval
  * @param x264Preset      libx264 speed/quality preset
  * @param audioKbps       AAC-LC bitrate
- * @param threads         encoder threads in total across rungs; 0 = one per core
+ * @param threads         x264 threads shared by the rungs of one encode, split by pixels; 0 = x264 chooses per rung
  */
 public record EncoderSettings(List<Rung> ladder, double segmentSeconds, String x264Preset, int audioKbps, int threads) {
 

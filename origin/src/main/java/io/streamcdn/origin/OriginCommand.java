@@ -74,7 +74,7 @@ public final class OriginCommand implements Callable<Integer> {
     String audioBitrate;
 
     @Option(names = "--encode-threads", paramLabel = "N", defaultValue = "0",
-            description = "Encoder threads in total; 0 = one per core. Default: ${DEFAULT-VALUE}. "
+            description = "x264 threads shared by the rungs of one encode, split by pixel count; 0 lets x264 choose per rung. Default: ${DEFAULT-VALUE}. "
                     + "Env: STREAMCDN_ORIGIN_ENCODE_THREADS")
     int encodeThreads;
 
