@@ -83,10 +83,10 @@ final class AudioTrackEncoder implements AutoCloseable {
         String args = String.format(Locale.ROOT, "time_base=1/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
                 inputRate, inputRate, avutil.av_get_sample_fmt_name(decoder.sample_fmt()).getString(), layout);
         source = new AVFilterContext(null);
-        check(avfilter.avfilter_graph_create_filter(source, avfilter.avfilter_get_by_name("abuffer"), "in", args,
+        Ffmpeg.check(avfilter.avfilter_graph_create_filter(source, avfilter.avfilter_get_by_name("abuffer"), "in", args,
                 null, graph), "create the audio input");
         sink = new AVFilterContext(null);
-        check(avfilter.avfilter_graph_create_filter(sink, avfilter.avfilter_get_by_name("abuffersink"), "out", null,
+        Ffmpeg.check(avfilter.avfilter_graph_create_filter(sink, avfilter.avfilter_get_by_name("abuffersink"), "out", null,
                 null, graph), "create the audio output");
         String chain = String.format(Locale.ROOT,
                 "aresample=%d:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates=%d:channel_layouts=stereo,"
@@ -97,8 +97,8 @@ final class AudioTrackEncoder implements AutoCloseable {
         try {
             outputs.name(avutil.av_strdup(new BytePointer("in"))).filter_ctx(source).pad_idx(0).next(null);
             inputs.name(avutil.av_strdup(new BytePointer("out"))).filter_ctx(sink).pad_idx(0).next(null);
-            check(avfilter.avfilter_graph_parse_ptr(graph, chain, inputs, outputs, null), "build the audio filters");
-            check(avfilter.avfilter_graph_config(graph, null), "configure the audio filters");
+            Ffmpeg.check(avfilter.avfilter_graph_parse_ptr(graph, chain, inputs, outputs, null), "build the audio filters");
+            Ffmpeg.check(avfilter.avfilter_graph_config(graph, null), "configure the audio filters");
         } finally {
             avfilter.avfilter_inout_free(inputs);
             avfilter.avfilter_inout_free(outputs);
@@ -118,14 +118,14 @@ final class AudioTrackEncoder implements AutoCloseable {
         }
         lastInputPts = pts + frame.nb_samples();
         frame.pts(pts);
-        check(avfilter.av_buffersrc_add_frame_flags(source, frame, avfilter.AV_BUFFERSRC_FLAG_KEEP_REF),
+        Ffmpeg.check(avfilter.av_buffersrc_add_frame_flags(source, frame, avfilter.AV_BUFFERSRC_FLAG_KEEP_REF),
                 "feed the audio filters");
         pull();
     }
 
     /** Flushes the filters and the encoder and closes the last segment. */
     List<Ladder.Segment> finish() throws MediaException {
-        check(avfilter.av_buffersrc_add_frame_flags(source, null, 0), "flush the audio filters");
+        Ffmpeg.check(avfilter.av_buffersrc_add_frame_flags(source, null, 0), "flush the audio filters");
         pull();
         encode(null);
         return writer.finish();
@@ -185,12 +185,6 @@ final class AudioTrackEncoder implements AutoCloseable {
             end++;
         }
         return new String(buffer, 0, end, StandardCharsets.US_ASCII);
-    }
-
-    private static void check(int ret, String what) throws MediaException {
-        if (ret < 0) {
-            throw new MediaException.EncodeFailed("could not " + what + ": " + Ffmpeg.describe(ret), null);
-        }
     }
 
     @Override

@@ -64,15 +64,15 @@ final class CmafTrackWriter implements AutoCloseable {
             throw new MediaException.EncodeFailed("cannot create " + dir + ": " + e.getMessage(), e);
         }
         oc = new AVFormatContext(null);
-        check(avformat.avformat_alloc_output_context2(oc, null, "mp4", null), "allocate the mp4 muxer");
+        Ffmpeg.check(avformat.avformat_alloc_output_context2(oc, null, "mp4", null), "allocate the mp4 muxer");
         stream = avformat.avformat_new_stream(oc, null);
-        check(avcodec.avcodec_parameters_from_context(stream.codecpar(), encoder), "copy codec parameters");
+        Ffmpeg.check(avcodec.avcodec_parameters_from_context(stream.codecpar(), encoder), "copy codec parameters");
         stream.time_base(encoder.time_base());
         openBuffer();
         AVDictionary options = new AVDictionary(null);
         avutil.av_dict_set(options, "movflags", MOVFLAGS, 0);
         try {
-            check(avformat.avformat_write_header(oc, options), "write the mp4 header");
+            Ffmpeg.check(avformat.avformat_write_header(oc, options), "write the mp4 header");
         } finally {
             avutil.av_dict_free(options);
         }
@@ -100,7 +100,7 @@ final class CmafTrackWriter implements AutoCloseable {
             starts.add(pkt.pts());
         }
         endPts = Math.max(endPts, pkt.pts() + Math.max(0, pkt.duration()));
-        check(avformat.av_write_frame(oc, pkt), "write a packet");
+        Ffmpeg.check(avformat.av_write_frame(oc, pkt), "write a packet");
     }
 
     /** Flushes the last segment and returns the track's segments (duration = next start - start). */
@@ -109,7 +109,7 @@ final class CmafTrackWriter implements AutoCloseable {
             throw new MediaException.EncodeFailed("the " + dir.getFileName() + " track received no packets", null);
         }
         flushSegment();
-        check(avformat.av_write_trailer(oc), "finish the mp4");
+        Ffmpeg.check(avformat.av_write_trailer(oc), "finish the mp4");
         finished = true;
         List<Ladder.Segment> segments = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
@@ -127,7 +127,7 @@ final class CmafTrackWriter implements AutoCloseable {
             openBuffer();
             initWritten = true;
         }
-        check(avformat.av_write_frame(oc, null), "flush a fragment");
+        Ffmpeg.check(avformat.av_write_frame(oc, null), "flush a fragment");
         byte[] bytes = takeBuffer();
         openBuffer();
         writeFile(dir.resolve(PackageLayout.segmentFile(starts.size())), bytes);
@@ -136,7 +136,7 @@ final class CmafTrackWriter implements AutoCloseable {
 
     private void openBuffer() throws MediaException {
         AVIOContext pb = new AVIOContext(null);
-        check(avformat.avio_open_dyn_buf(pb), "open an output buffer");
+        Ffmpeg.check(avformat.avio_open_dyn_buf(pb), "open an output buffer");
         oc.pb(pb);
     }
 
@@ -163,12 +163,6 @@ final class CmafTrackWriter implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new MediaException.EncodeFailed("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void check(int ret, String what) throws MediaException {
-        if (ret < 0) {
-            throw new MediaException.EncodeFailed("could not " + what + ": " + Ffmpeg.describe(ret), null);
         }
     }
 

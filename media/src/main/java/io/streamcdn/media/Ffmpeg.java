@@ -30,6 +30,13 @@ final class Ffmpeg {
         return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** Throws {@link MediaException.EncodeFailed} "could not {what}: {FFmpeg's reason}" for a negative return code. */
+    static void check(int ret, String what) throws MediaException {
+        if (ret < 0) {
+            throw new MediaException.EncodeFailed("could not " + what + ": " + describe(ret), null);
+        }
+    }
+
     static double seconds(long ts, org.bytedeco.ffmpeg.avutil.AVRational timeBase) {
         return ts == avutil.AV_NOPTS_VALUE ? Double.NaN : ts * (double) timeBase.num() / timeBase.den();
     }

@@ -47,18 +47,18 @@ final class PosterWriter {
             enc.flags(enc.flags() | avcodec.AV_CODEC_FLAG_QSCALE);
             enc.global_quality(avutil.FF_QP2LAMBDA * 3);
             int ret = avcodec.avcodec_open2(enc, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
-            check(ret, "open the JPEG encoder");
+            Ffmpeg.check(ret, "open the JPEG encoder");
             sws = swscale.sws_getContext(picture.width(), picture.height(), picture.format(), size[0], size[1],
                     avutil.AV_PIX_FMT_YUVJ420P, swscale.SWS_BICUBIC, null, null, (double[]) null);
             frame.format(avutil.AV_PIX_FMT_YUVJ420P);
             frame.width(size[0]);
             frame.height(size[1]);
-            check(swscale.sws_scale_frame(sws, frame, picture), "scale the poster");
+            Ffmpeg.check(swscale.sws_scale_frame(sws, frame, picture), "scale the poster");
             frame.pts(0);
             frame.quality(avutil.FF_QP2LAMBDA * 3);
-            check(avcodec.avcodec_send_frame(enc, frame), "encode the poster");
+            Ffmpeg.check(avcodec.avcodec_send_frame(enc, frame), "encode the poster");
             avcodec.avcodec_send_frame(enc, null);
-            check(avcodec.avcodec_receive_packet(enc, pkt), "encode the poster");
+            Ffmpeg.check(avcodec.avcodec_receive_packet(enc, pkt), "encode the poster");
             byte[] jpeg = new byte[pkt.size()];
             pkt.data().get(jpeg);
             Files.write(file, jpeg);
@@ -71,12 +71,6 @@ final class PosterWriter {
                 swscale.sws_freeContext(sws);
             }
             avcodec.avcodec_free_context(enc);
-        }
-    }
-
-    private static void check(int ret, String what) throws MediaException {
-        if (ret < 0) {
-            throw new MediaException.EncodeFailed("could not " + what + ": " + Ffmpeg.describe(ret), null);
         }
     }
 }

@@ -66,7 +66,7 @@ public final class SampleVideo {
         }
 
         void run() throws MediaException {
-            check(avformat.avformat_alloc_output_context2(oc, null, "mp4", file.toString()), "allocate the muxer");
+            Ffmpeg.check(avformat.avformat_alloc_output_context2(oc, null, "mp4", file.toString()), "allocate the muxer");
             video = openEncoder("libx264", ctx -> {
                 ctx.width(1280);
                 ctx.height(720);
@@ -86,9 +86,9 @@ public final class SampleVideo {
             videoStream = addStream(video);
             audioStream = addStream(audio);
             AVIOContext pb = new AVIOContext(null);
-            check(avformat.avio_open(pb, file.toString(), avformat.AVIO_FLAG_WRITE), "open " + file);
+            Ffmpeg.check(avformat.avio_open(pb, file.toString(), avformat.AVIO_FLAG_WRITE), "open " + file);
             oc.pb(pb);
-            check(avformat.avformat_write_header(oc, (AVDictionary) null), "write the header");
+            Ffmpeg.check(avformat.avformat_write_header(oc, (AVDictionary) null), "write the header");
             headerWritten = true;
 
             videoGraph = avfilter.avfilter_graph_alloc();
@@ -119,7 +119,7 @@ public final class SampleVideo {
                     }
                     continue;
                 }
-                check(ret, "generate the sample");
+                Ffmpeg.check(ret, "generate the sample");
                 if (pullVideo) {
                     videoPts = frame.pts();
                 } else {
@@ -128,7 +128,7 @@ public final class SampleVideo {
                 encode(enc, frame, pullVideo ? videoStream : audioStream);
                 avutil.av_frame_unref(frame);
             }
-            check(avformat.av_write_trailer(oc), "finish the sample");
+            Ffmpeg.check(avformat.av_write_trailer(oc), "finish the sample");
         }
 
         private interface Setup {
@@ -147,7 +147,7 @@ public final class SampleVideo {
                 avutil.av_dict_set(options, option, value, 0);
             }
             try {
-                check(avcodec.avcodec_open2(ctx, codec, options), "open " + name);
+                Ffmpeg.check(avcodec.avcodec_open2(ctx, codec, options), "open " + name);
             } finally {
                 avutil.av_dict_free(options);
             }
@@ -156,7 +156,7 @@ public final class SampleVideo {
 
         private AVStream addStream(AVCodecContext enc) throws MediaException {
             AVStream st = avformat.avformat_new_stream(oc, null);
-            check(avcodec.avcodec_parameters_from_context(st.codecpar(), enc), "copy codec parameters");
+            Ffmpeg.check(avcodec.avcodec_parameters_from_context(st.codecpar(), enc), "copy codec parameters");
             st.time_base(enc.time_base());
             return st;
         }
@@ -164,14 +164,14 @@ public final class SampleVideo {
         /** A graph whose only source is described by {@code chain}, ending in a sink we pull frames from. */
         private static AVFilterContext source(AVFilterGraph graph, String sinkName, String chain) throws MediaException {
             AVFilterContext sink = new AVFilterContext(null);
-            check(avfilter.avfilter_graph_create_filter(sink, avfilter.avfilter_get_by_name(sinkName), "out", null,
+            Ffmpeg.check(avfilter.avfilter_graph_create_filter(sink, avfilter.avfilter_get_by_name(sinkName), "out", null,
                     null, graph), "create " + sinkName);
             org.bytedeco.ffmpeg.avfilter.AVFilterInOut inputs = avfilter.avfilter_inout_alloc();
             try {
                 inputs.name(avutil.av_strdup(new org.bytedeco.javacpp.BytePointer("out"))).filter_ctx(sink).pad_idx(0)
                         .next(null);
-                check(avfilter.avfilter_graph_parse_ptr(graph, chain, inputs, null, null), "build " + chain);
-                check(avfilter.avfilter_graph_config(graph, null), "configure " + chain);
+                Ffmpeg.check(avfilter.avfilter_graph_parse_ptr(graph, chain, inputs, null, null), "build " + chain);
+                Ffmpeg.check(avfilter.avfilter_graph_config(graph, null), "configure " + chain);
             } finally {
                 avfilter.avfilter_inout_free(inputs);
             }
@@ -179,23 +179,18 @@ public final class SampleVideo {
         }
 
         private void encode(AVCodecContext enc, AVFrame input, AVStream stream) throws MediaException {
-            check(avcodec.avcodec_send_frame(enc, input), "encode the sample");
+            Ffmpeg.check(avcodec.avcodec_send_frame(enc, input), "encode the sample");
             int ret;
             while ((ret = avcodec.avcodec_receive_packet(enc, pkt)) >= 0) {
                 avcodec.av_packet_rescale_ts(pkt, enc.time_base(), stream.time_base());
                 pkt.stream_index(stream.index());
-                check(avformat.av_interleaved_write_frame(oc, pkt), "write the sample");
+                Ffmpeg.check(avformat.av_interleaved_write_frame(oc, pkt), "write the sample");
             }
             if (ret != avutil.AVERROR_EAGAIN() && ret != avutil.AVERROR_EOF) {
-                check(ret, "encode the sample");
+                Ffmpeg.check(ret, "encode the sample");
             }
         }
 
-        private static void check(int ret, String what) throws MediaException {
-            if (ret < 0) {
-                throw new MediaException.EncodeFailed("could not " + what + ": " + Ffmpeg.describe(ret), null);
-            }
-        }
 
         @Override
         public void close() {
