@@ -109,6 +109,7 @@ public final class Encoder {
         private AVCodecContext videoDecoder;
         private AVCodecContext audioDecoder;
         private AudioTrackEncoder audio;
+        private FrameRotator rotator;
         private FrameClock clock;
         private AVFrame previous;
         private AVFrame black;
@@ -133,7 +134,10 @@ public final class Encoder {
 
         Result execute() throws MediaException {
             openInput();
-            MediaInfo.Video v = info.video();
+            MediaInfo.Video v = info.video().upright();
+            if (info.video().rotation() != 0) {
+                rotator = new FrameRotator(info.video().rotation());
+            }
             Rational fps = outputFrameRate(v.frameRate());
             clock = new FrameClock(fps, settings.segmentSeconds());
             originSeconds = Math.min(v.startSeconds(), info.audio() == null ? v.startSeconds() : info.audio().startSeconds());
@@ -297,6 +301,9 @@ public final class Encoder {
             if (count == 0) {
                 return;
             }
+            if (rotator != null) {
+                frame = rotator.rotate(frame);
+            }
             lastVideoSeconds = Math.max(Double.isNaN(lastVideoSeconds) ? t : lastVideoSeconds, t);
             for (int i = 0; i < count; i++) {
                 AVFrame picture = i == count - 1 ? frame : previous != null ? previous : black(frame);
@@ -309,7 +316,7 @@ public final class Encoder {
             }
             avutil.av_frame_ref(previous, frame);
             if (!posterWritten && t >= posterAt) {
-                PosterWriter.write(frame, info.video().displayAspectRatio(), outputDir.resolve(PackageLayout.POSTER));
+                PosterWriter.write(frame, info.video().upright().displayAspectRatio(), outputDir.resolve(PackageLayout.POSTER));
                 posterWritten = true;
             }
             double done = Math.min(1.0, t / info.durationSeconds());
@@ -413,6 +420,9 @@ public final class Encoder {
             }
             if (audio != null) {
                 audio.close();
+            }
+            if (rotator != null) {
+                rotator.close();
             }
             // JavaCPP passes a null object as a null AVFrame**/AVCodecContext**, which FFmpeg dereferences.
             if (previous != null) {

@@ -47,7 +47,7 @@ public final class MediaPipeline {
      */
     public Encoder.Result encode(Path source, MediaInfo info, Path outputDir, DoubleConsumer progress,
                                  BooleanSupplier cancelled) throws MediaException {
-        List<VideoRendition> plan = planner.plan(info.video());
+        List<VideoRendition> plan = planner.plan(info.video().upright());
         Encoder.Result result = encoder.encode(source, info, plan, outputDir, progress, cancelled);
         try {
             Packager.writeManifests(result.ladder(), outputDir);

@@ -4,6 +4,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVProbeData;
@@ -14,6 +15,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,7 +125,7 @@ public final class Probe {
                 : avcodec.avcodec_profile_name(vpar.codec_id(), vpar.profile()).getString();
         MediaInfo.Video video = new MediaInfo.Video(videoIndex, codecName(vpar.codec_id()), profile,
                 vpar.width(), vpar.height(), frameRate, sampleAspect, pixFmt,
-                startSeconds(vst, fmt), durationSeconds(vst, fmt));
+                startSeconds(vst, fmt), durationSeconds(vst, fmt), rotation(vpar));
 
         MediaInfo.Audio audio = null;
         if (audioIndex >= 0) {
@@ -261,6 +263,25 @@ public final class Probe {
             }
             return format.long_name() == null ? format.name().getString() : format.long_name().getString();
         }
+    }
+
+    /**
+     * Clockwise quarter turns needed to show the picture upright, from the display matrix (as FFmpeg's own
+     * autorotate reads it); 0 when there is none or it is not a quarter turn.
+     */
+    static int rotation(AVCodecParameters par) {
+        AVPacketSideData matrix = avcodec.av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(),
+                avcodec.AV_PKT_DATA_DISPLAYMATRIX);
+        if (matrix == null || matrix.isNull() || matrix.size() < 36) {
+            return 0;
+        }
+        double counterClockwise = avutil.av_display_rotation_get(new IntPointer(matrix.data()));
+        if (Double.isNaN(counterClockwise)) {
+            return 0;
+        }
+        long clockwise = Math.round(-counterClockwise);
+        int normalized = (int) (((clockwise % 360) + 360) % 360);
+        return normalized % 90 == 0 ? normalized : 0;
     }
 
     private static String codecName(int codecId) {

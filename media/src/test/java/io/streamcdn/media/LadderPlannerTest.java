@@ -191,7 +191,7 @@ class LadderPlannerTest {
 
     private static MediaInfo.Video source(int width, int height, int sarNum, int sarDen) {
         return new MediaInfo.Video(0, "h264", "High", width, height, new Rational(30, 1),
-                new Rational(sarNum, sarDen), "yuv420p", 0, 10);
+                new Rational(sarNum, sarDen), "yuv420p", 0, 10, 0);
     }
 
     private static Arguments named(MediaInfo.Video source) {
