@@ -46,7 +46,6 @@ final class CmafTrackWriter implements AutoCloseable {
     private final List<Long> starts = new ArrayList<>();
     private final List<Long> sizes = new ArrayList<>();
     private boolean initWritten;
-    private boolean finished;
     private final long defaultDuration;
     private long endPts = Long.MIN_VALUE;
 
@@ -110,7 +109,6 @@ final class CmafTrackWriter implements AutoCloseable {
         }
         flushSegment();
         Ffmpeg.check(avformat.av_write_trailer(oc), "finish the mp4");
-        finished = true;
         List<Ladder.Segment> segments = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
             long start = starts.get(i);
@@ -172,9 +170,5 @@ final class CmafTrackWriter implements AutoCloseable {
             takeBuffer();
         }
         avformat.avformat_free_context(oc);
-    }
-
-    boolean finished() {
-        return finished;
     }
 }

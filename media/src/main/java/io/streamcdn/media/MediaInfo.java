@@ -1,7 +1,6 @@
 package io.streamcdn.media;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What {@link Probe} learned about a source file. Times are in seconds on the container's timeline;
@@ -15,9 +14,6 @@ public record MediaInfo(String container, String containerLongName, double durat
         streams = List.copyOf(streams);
     }
 
-    public Optional<Audio> audioStream() {
-        return Optional.ofNullable(audio);
-    }
 
     /** Any stream, as listed by the container. */
     public record StreamInfo(int index, String type, String codec, double startSeconds, double durationSeconds) {

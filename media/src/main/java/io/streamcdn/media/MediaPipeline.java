@@ -13,19 +13,13 @@ import java.util.function.DoubleConsumer;
  */
 public final class MediaPipeline {
 
-    private final EncoderSettings settings;
     private final Probe probe = new Probe();
     private final LadderPlanner planner;
     private final Encoder encoder;
 
     public MediaPipeline(EncoderSettings settings) {
-        this.settings = settings;
         this.planner = new LadderPlanner(settings.ladder());
         this.encoder = new Encoder(settings);
-    }
-
-    public EncoderSettings settings() {
-        return settings;
     }
 
     /**
