@@ -15,6 +15,10 @@ final class Ffmpeg {
 
     /** Idempotent: FFmpeg's log callback is process-wide, and setting the same one again changes nothing. */
     static void init() {
+        // JavaCPP's logger writes to stderr unless told to use SLF4J; it reads this when its loggers are made.
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
         FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
         FFmpegLogCallback.set();
     }
