@@ -9,10 +9,10 @@ import io.streamcdn.origin.api.UploadMetrics;
 import io.streamcdn.origin.api.UploadReceiver;
 import io.streamcdn.origin.api.VideoApi;
 import io.streamcdn.origin.api.VideoLinks;
-import io.streamcdn.origin.http.AccessLog;
-import io.streamcdn.origin.http.CorsPolicy;
-import io.streamcdn.origin.http.HttpDate;
-import io.streamcdn.origin.http.HttpProblem;
+import io.streamcdn.common.http.AccessLog;
+import io.streamcdn.common.http.CorsPolicy;
+import io.streamcdn.common.http.HttpDate;
+import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.origin.http.OriginErrors;
 import io.streamcdn.origin.jobs.Catalog;
 import io.streamcdn.origin.jobs.DataDirectory;
@@ -160,7 +160,7 @@ public final class OriginServer {
                 .handler(corsHeaders)
                 .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
 
-        new OriginErrors().mount(router);
+        OriginErrors.handler().mount(router);
         return router;
     }
 

@@ -1,6 +1,6 @@
 package io.streamcdn.origin.api;
 
-import io.streamcdn.origin.http.OriginErrors;
+import io.streamcdn.common.http.JsonErrors;
 
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.media.MediaException;
@@ -152,7 +152,7 @@ public final class VideoApi {
         if (refused.outcome() == UploadOutcome.BUSY) {
             response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
-        OriginErrors.send(response, refused.status(), refused.error(), refused.reason())
+        JsonErrors.send(response, refused.status(), refused.error(), refused.reason())
                 .onComplete(sent -> {
                     if (close) {
                         closeAfterDrain(request);
@@ -215,7 +215,7 @@ public final class VideoApi {
                 })
                 .onFailure(error -> {
                     LOG.error("video {}: delete failed", id, error);
-                    OriginErrors.send(ctx.response(), 500, "delete_failed", "the video could not be deleted: "
+                    JsonErrors.send(ctx.response(), 500, "delete_failed", "the video could not be deleted: "
                             + error.getMessage() + "; try again");
                 });
     }
@@ -224,12 +224,12 @@ public final class VideoApi {
         if (VideoId.isValid(id)) {
             return true;
         }
-        OriginErrors.send(ctx.response(), 400, "bad_id", "'" + id + "' is not a video id; ids are 6 to 32 characters of a-z and 0-9");
+        JsonErrors.send(ctx.response(), 400, "bad_id", "'" + id + "' is not a video id; ids are 6 to 32 characters of a-z and 0-9");
         return false;
     }
 
     private static void notFound(RoutingContext ctx, String id) {
-        OriginErrors.send(ctx.response(), 404, "not_found", "there is no video " + id);
+        JsonErrors.send(ctx.response(), 404, "not_found", "there is no video " + id);
     }
 
     /** The record as the API shows it: with its links once the ladder is published. */

@@ -1,146 +1,41 @@
 package io.streamcdn.origin.http;
 
+import io.streamcdn.common.http.ApiError;
+import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.media.MediaException;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * The one place where a failure becomes an HTTP status and a JSON body. {@link #mount} installs it as the
- * router's failure handler and as its error handler for the statuses the router produces by itself
- * (404 when no route matches, 400 for a path it cannot decode, ...):
+ * The origin's error responses: {@link JsonErrors} with the media pipeline's typed errors mapped to their
+ * statuses (unsupported 415, corrupt 422, cancelled 409, any other encode failure 500).
  * <pre>{@code
- * new OriginErrors().mount(router);   // after every route
+ * OriginErrors.handler().mount(router);   // after every route
  * }</pre>
- * Handlers fail with an {@link HttpProblem}; typed domain errors ({@link MediaException}) are mapped here;
- * anything else is a bug: 500, logged with its stack trace, and the body says only that it happened.
  */
-public final class OriginErrors implements Handler<RoutingContext> {
+public final class OriginErrors {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OriginErrors.class);
-
-    /**
-     * Headers a handler may have set for the response it meant to send, which must not leak onto the
-     * error: validators and content metadata describe a file, not the error body.
-     */
-    private static final List<CharSequence> REPRESENTATION_HEADERS = List.of(
-            HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH, HttpHeaders.CONTENT_ENCODING, "Content-Range",
-            HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED, HttpHeaders.CACHE_CONTROL, HttpHeaders.ACCEPT_RANGES,
-            HttpHeaders.CONTENT_DISPOSITION, HttpHeaders.EXPIRES);
-
-    /** Statuses the router answers by itself, without a failing handler. */
-    private static final int[] ROUTER_STATUSES = {400, 404, 405, 413, 414, 431, 500, 501};
-
-    /** Installs this as the failure handler of every route and as the router's own error handler. */
-    public Router mount(Router router) {
-        router.route().failureHandler(this);
-        for (int status : ROUTER_STATUSES) {
-            // The router's error handlers are called with a context whose statusCode() is not always set.
-            router.errorHandler(status, ctx -> respond(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : status));
-        }
-        return router;
+    private OriginErrors() {
     }
 
-    @Override
-    public void handle(RoutingContext ctx) {
-        respond(ctx, ctx.statusCode());
+    public static JsonErrors handler() {
+        return new JsonErrors("origin", OriginErrors::fromDomain,
+                "published videos are under /videos/{id}/, the API under /api/videos");
     }
 
-    private void respond(RoutingContext ctx, int statusCode) {
-        HttpServerResponse response = ctx.response();
-        Throwable failure = ctx.failure();
-        if (response.ended() || response.closed()) {
-            return;
+    static Optional<ApiError> fromDomain(Throwable failure) {
+        if (!(failure instanceof MediaException e)) {
+            return Optional.empty();
         }
-        if (response.headWritten()) {
-            // Too late for an error status: part of a body is already on the wire. Cut the response so the
-            // client sees a broken transfer rather than a short file it might cache.
-            LOG.warn("{} {}: failed after the response started: {}", ctx.request().method(), ctx.request().path(),
-                    failure == null ? statusCode : failure.toString());
-            response.reset();
-            return;
-        }
-        ApiError error = toApiError(failure, statusCode);
-        if (error.status() >= 500) {
-            if (failure == null) {
-                LOG.error("{} {}: failed with status {} and no exception", ctx.request().method(),
-                        ctx.request().path(), statusCode);
-            } else {
-                LOG.error("{} {}: {}", ctx.request().method(), ctx.request().path(), error.reason(), failure);
-            }
-        }
-        send(response, error, failure instanceof HttpProblem problem ? problem.headers() : Map.of());
-    }
-
-    /** The status and body for a failure; {@code statusCode} is the router's own code when there is no exception. */
-    public static ApiError toApiError(Throwable failure, int statusCode) {
-        if (failure instanceof HttpProblem problem) {
-            return problem.error();
-        }
-        if (failure instanceof MediaException media) {
-            return fromMedia(media);
-        }
-        if (failure == null && statusCode >= 400 && statusCode <= 599) {
-            return forStatus(statusCode);
-        }
-        return new ApiError(500, "internal_error", "the origin failed unexpectedly; its log has the details");
-    }
-
-    private static ApiError fromMedia(MediaException e) {
         if (e instanceof MediaException.Unsupported) {
-            return new ApiError(415, "unsupported_media", e.getMessage());
+            return Optional.of(new ApiError(415, "unsupported_media", e.getMessage()));
         }
         if (e instanceof MediaException.Corrupt) {
-            return new ApiError(422, "corrupt_media", e.getMessage());
+            return Optional.of(new ApiError(422, "corrupt_media", e.getMessage()));
         }
         if (e instanceof MediaException.Cancelled) {
-            return new ApiError(409, "cancelled", e.getMessage());
+            return Optional.of(new ApiError(409, "cancelled", e.getMessage()));
         }
-        return new ApiError(500, "encode_failed", e.getMessage());
-    }
-
-    /** Statuses the router or the HTTP layer produce without an exception. */
-    private static ApiError forStatus(int status) {
-        return switch (status) {
-            case 400 -> new ApiError(400, "bad_request", "the request could not be understood");
-            case 404 -> new ApiError(404, "not_found",
-                    "nothing here; published videos are under /videos/{id}/, the API under /api/videos");
-            case 405 -> new ApiError(405, "method_not_allowed", "this resource does not accept that method");
-            case 413 -> new ApiError(413, "too_large", "the request body is larger than this origin accepts");
-            case 414 -> new ApiError(414, "uri_too_long", "the request URI is longer than this origin accepts");
-            case 431 -> new ApiError(431, "headers_too_large", "the request headers are larger than this origin accepts");
-            case 501 -> new ApiError(501, "not_implemented", "this origin does not implement that method");
-            default -> new ApiError(status, status < 500 ? "client_error" : "server_error", "HTTP status " + status);
-        };
-    }
-
-    /**
-     * Writes an error response: the status, {@code extraHeaders}, {@code Cache-Control: no-store} and the JSON
-     * body. Headers set earlier for a file (validators, Content-Type) are dropped; CORS headers are kept so a
-     * browser page can read the reason.
-     */
-    /** Writes {@code {"error": error, "reason": reason}} with {@code status}. */
-    public static Future<Void> send(HttpServerResponse response, int status, String error, String reason) {
-        return send(response, new ApiError(status, error, reason), Map.of());
-    }
-
-    public static Future<Void> send(HttpServerResponse response, ApiError error, Map<String, String> extraHeaders) {
-        if (response.ended() || response.closed()) {
-            return Future.succeededFuture();
-        }
-        REPRESENTATION_HEADERS.forEach(response.headers()::remove);
-        extraHeaders.forEach(response::putHeader);
-        return response.setStatusCode(error.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(error.toJson().encode());
+        return Optional.of(new ApiError(500, "encode_failed", e.getMessage()));
     }
 }

@@ -1,6 +1,8 @@
 package io.streamcdn.origin.serve;
 
-import io.streamcdn.origin.http.HttpDate;
+import io.streamcdn.common.http.EntityTag;
+import io.streamcdn.common.http.HttpDate;
+import io.streamcdn.common.http.Validators;
 
 /**
  * What identifies one version of a file for HTTP validators: its size and modification time.
@@ -20,6 +22,11 @@ public record FileVersion(long size, long lastModifiedMillis) {
     /** Last-Modified has whole seconds; comparisons with client dates use this. */
     public long lastModifiedSeconds() {
         return Math.floorDiv(lastModifiedMillis, 1000);
+    }
+
+    /** What conditional and range requests for this file are judged against. */
+    public Validators validators() {
+        return Validators.of(size, etag(), lastModifiedSeconds());
     }
 
     public String lastModified() {

@@ -1,6 +1,7 @@
 package io.streamcdn.origin.serve;
 
-import io.streamcdn.origin.http.HttpProblem;
+import io.streamcdn.common.http.HttpProblem;
+import io.streamcdn.common.http.ServeDecision;
 import io.streamcdn.origin.serve.ServeMetrics.Outcome;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -74,7 +75,7 @@ public final class VideoFileHandler implements Handler<RoutingContext> {
         ServeDecision decision = ServeDecision.decide(new ServeDecision.Request(isGet,
                 request.getHeader(HttpHeaders.IF_MATCH), request.getHeader(HttpHeaders.IF_NONE_MATCH),
                 request.getHeader(HttpHeaders.IF_MODIFIED_SINCE), request.getHeader("If-Unmodified-Since"),
-                request.getHeader("Range"), request.getHeader("If-Range")), version);
+                request.getHeader("Range"), request.getHeader("If-Range")), version.validators());
 
         if (decision instanceof ServeDecision.PreconditionFailed failed) {
             metrics.served(kind, Outcome.PRECONDITION_FAILED);

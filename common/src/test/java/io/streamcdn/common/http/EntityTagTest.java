@@ -1,4 +1,4 @@
-package io.streamcdn.origin.serve;
+package io.streamcdn.common.http;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,12 +1,10 @@
-package io.streamcdn.origin.serve;
-
-import io.streamcdn.origin.http.HttpDate;
+package io.streamcdn.common.http;
 
 import java.util.Optional;
 
 /**
- * What to answer for a GET or HEAD of an existing file, decided from the request's conditional and
- * range headers and the file's version alone: a pure function, tested without a server. The order is
+ * What to answer for a GET or HEAD of an existing representation (a file on the origin, a cached copy on
+ * an edge), decided from the request's conditional and range headers and its {@link Validators} alone: a pure function, tested without a server. The order is
  * RFC 9110 §13.2.2:
  * <ol>
  *   <li>If-Match (strong comparison), else If-Unmodified-Since: 412 when they fail;</li>
@@ -49,27 +47,31 @@ public sealed interface ServeDecision {
         }
     }
 
-    static ServeDecision decide(Request request, FileVersion file) {
-        EntityTag etag = file.etag();
+    public static ServeDecision decide(Request request, Validators file) {
         if (request.ifMatch() != null) {
-            if (!EntityTag.Condition.parse(request.ifMatch()).matchesStrongly(etag)) {
-                return new PreconditionFailed("If-Match does not name the current version, " + etag);
+            EntityTag.Condition condition = EntityTag.Condition.parse(request.ifMatch());
+            if (!condition.any() && file.etag().map(tag -> !condition.matchesStrongly(tag)).orElse(true)) {
+                return new PreconditionFailed("If-Match does not name the current version, "
+                        + file.etag().map(EntityTag::toString).orElse("which has no ETag"));
             }
         } else if (request.ifUnmodifiedSince() != null) {
             Optional<Long> since = HttpDate.parseEpochSeconds(request.ifUnmodifiedSince());
-            if (since.isPresent() && file.lastModifiedSeconds() > since.get()) {
+            if (since.isPresent() && file.lastModifiedSeconds().isPresent()
+                    && file.lastModifiedSeconds().getAsLong() > since.get()) {
                 return new PreconditionFailed("the file was modified after If-Unmodified-Since, at "
-                        + file.lastModified());
+                        + HttpDate.format(file.lastModifiedSeconds().getAsLong() * 1000));
             }
         }
 
         if (request.ifNoneMatch() != null) {
-            if (EntityTag.Condition.parse(request.ifNoneMatch()).matchesWeakly(etag)) {
+            EntityTag.Condition condition = EntityTag.Condition.parse(request.ifNoneMatch());
+            if (condition.any() || file.etag().map(condition::matchesWeakly).orElse(false)) {
                 return new NotModified();
             }
         } else if (request.ifModifiedSince() != null) {
             Optional<Long> since = HttpDate.parseEpochSeconds(request.ifModifiedSince());
-            if (since.isPresent() && file.lastModifiedSeconds() <= since.get()) {
+            if (since.isPresent() && file.lastModifiedSeconds().isPresent()
+                    && file.lastModifiedSeconds().getAsLong() <= since.get()) {
                 return new NotModified();
             }
         }
@@ -91,14 +93,16 @@ public sealed interface ServeDecision {
      * to our Last-Modified. A weak ETag or unreadable value never holds, so the client gets the whole file
      * rather than a piece of a different one.
      */
-    private static boolean ifRangeHolds(String ifRange, FileVersion file) {
+    private static boolean ifRangeHolds(String ifRange, Validators file) {
         if (ifRange == null) {
             return true;
         }
         String value = ifRange.strip();
         if (value.startsWith("\"") || value.startsWith("W/")) {
-            return EntityTag.parse(value).map(tag -> tag.strongMatch(file.etag())).orElse(false);
+            return EntityTag.parse(value).flatMap(tag -> file.etag().map(tag::strongMatch)).orElse(false);
         }
-        return HttpDate.parseEpochSeconds(value).map(date -> date == file.lastModifiedSeconds()).orElse(false);
+        return HttpDate.parseEpochSeconds(value)
+                .map(date -> file.lastModifiedSeconds().isPresent() && date == file.lastModifiedSeconds().getAsLong())
+                .orElse(false);
     }
 }

@@ -1,4 +1,4 @@
-package io.streamcdn.origin.http;
+package io.streamcdn.common.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;

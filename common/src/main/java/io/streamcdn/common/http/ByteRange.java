@@ -1,4 +1,4 @@
-package io.streamcdn.origin.serve;
+package io.streamcdn.common.http;
 
 /**
  * A satisfiable range of a file: {@code length} bytes from {@code offset}, always inside the file.

@@ -1,4 +1,4 @@
-package io.streamcdn.origin.serve;
+package io.streamcdn.common.http;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
-package io.streamcdn.origin.serve;
+package io.streamcdn.common.http;
 
-import io.streamcdn.origin.serve.RangeHeader.From;
-import io.streamcdn.origin.serve.RangeHeader.FromTo;
-import io.streamcdn.origin.serve.RangeHeader.Malformed;
-import io.streamcdn.origin.serve.RangeHeader.Multiple;
-import io.streamcdn.origin.serve.RangeHeader.Single;
-import io.streamcdn.origin.serve.RangeHeader.Suffix;
+import io.streamcdn.common.http.RangeHeader.From;
+import io.streamcdn.common.http.RangeHeader.FromTo;
+import io.streamcdn.common.http.RangeHeader.Malformed;
+import io.streamcdn.common.http.RangeHeader.Multiple;
+import io.streamcdn.common.http.RangeHeader.Single;
+import io.streamcdn.common.http.RangeHeader.Suffix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

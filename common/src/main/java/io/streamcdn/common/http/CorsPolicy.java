@@ -1,4 +1,4 @@
-package io.streamcdn.origin.http;
+package io.streamcdn.common.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * Which web pages may read the origin's responses: players on other sites fetch manifests and segments
+ * Which web pages may read a role's responses: players on other sites fetch manifests and segments
  * with {@code fetch}/XHR, so every response carries {@code Access-Control-Allow-Origin}.
  *
  * <p>With {@code *} (the default) the header is sent on every response, with or without an {@code Origin}

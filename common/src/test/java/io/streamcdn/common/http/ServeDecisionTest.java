@@ -1,12 +1,11 @@
-package io.streamcdn.origin.serve;
+package io.streamcdn.common.http;
 
-import io.streamcdn.origin.http.HttpDate;
-import io.streamcdn.origin.serve.ServeDecision.Full;
-import io.streamcdn.origin.serve.ServeDecision.NotModified;
-import io.streamcdn.origin.serve.ServeDecision.Partial;
-import io.streamcdn.origin.serve.ServeDecision.PreconditionFailed;
-import io.streamcdn.origin.serve.ServeDecision.RangeNotSatisfiable;
-import io.streamcdn.origin.serve.ServeDecision.Request;
+import io.streamcdn.common.http.ServeDecision.Full;
+import io.streamcdn.common.http.ServeDecision.NotModified;
+import io.streamcdn.common.http.ServeDecision.Partial;
+import io.streamcdn.common.http.ServeDecision.PreconditionFailed;
+import io.streamcdn.common.http.ServeDecision.RangeNotSatisfiable;
+import io.streamcdn.common.http.ServeDecision.Request;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServeDecisionTest {
 
     private static final long MODIFIED_MILLIS = 1_709_294_400_123L; // 2024-03-01T12:00:00.123Z
-    private static final FileVersion FILE = new FileVersion(1000, MODIFIED_MILLIS);
-    private static final String ETAG = FILE.etag().toString();
+    private static final EntityTag TAG = EntityTag.strong("3e8-18dfa1b1e3b");
+    private static final Validators FILE = Validators.of(1000, TAG, MODIFIED_MILLIS / 1000);
+    private static final String ETAG = TAG.toString();
     private static final String LAST_MODIFIED = HttpDate.format(MODIFIED_MILLIS);
     private static final String EARLIER = HttpDate.format(MODIFIED_MILLIS - 1000);
     private static final String LATER = HttpDate.format(MODIFIED_MILLIS + 60_000);
@@ -29,14 +29,6 @@ class ServeDecisionTest {
 
     private static ServeDecision get(String ifNoneMatch, String ifModifiedSince, String range, String ifRange) {
         return decide(true, null, ifNoneMatch, ifModifiedSince, null, range, ifRange);
-    }
-
-    @Test
-    void theETagIsStrongAndHexOfSizeAndMtime() {
-        assertThat(ETAG).isEqualTo("\"3e8-" + Long.toHexString(MODIFIED_MILLIS) + "\"");
-        assertThat(FILE.etag().weak()).isFalse();
-        assertThat(new FileVersion(1001, MODIFIED_MILLIS).etag()).isNotEqualTo(FILE.etag());
-        assertThat(new FileVersion(1000, MODIFIED_MILLIS + 1).etag()).isNotEqualTo(FILE.etag());
     }
 
     @Test
@@ -142,5 +134,20 @@ class ServeDecisionTest {
     @Test
     void preconditionsAreCheckedBeforeIfNoneMatch() {
         assertThat(decide(true, "\"other\"", ETAG, null, null, null, null)).isInstanceOf(PreconditionFailed.class);
+    }
+
+    @Test
+    void aRepresentationWithoutValidatorsIsNeverNotModifiedExceptForAStar() {
+        Validators bare = new Validators(1000, java.util.Optional.empty(), java.util.OptionalLong.empty());
+        assertThat(ServeDecision.decide(new Request(true, null, ETAG, null, null, null, null), bare))
+                .isInstanceOf(Full.class);
+        assertThat(ServeDecision.decide(new Request(true, null, null, LAST_MODIFIED, null, null, null), bare))
+                .isInstanceOf(Full.class);
+        assertThat(ServeDecision.decide(new Request(true, null, "*", null, null, null, null), bare))
+                .isInstanceOf(NotModified.class);
+        assertThat(ServeDecision.decide(new Request(true, ETAG, null, null, null, null, null), bare))
+                .isInstanceOf(PreconditionFailed.class);
+        assertThat(ServeDecision.decide(new Request(true, null, null, null, null, "bytes=0-9", LAST_MODIFIED), bare))
+                .isInstanceOf(Full.class);
     }
 }

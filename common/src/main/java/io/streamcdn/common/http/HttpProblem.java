@@ -1,11 +1,11 @@
-package io.streamcdn.origin.http;
+package io.streamcdn.common.http;
 
 import java.util.Map;
 
 /**
- * A request the origin refuses, as a value a handler passes to {@code RoutingContext.fail}: the
+ * A request a role refuses, as a value a handler passes to {@code RoutingContext.fail}: the
  * {@link ApiError} to answer with and the headers that status requires ({@code Allow} on a 405,
- * {@code Content-Range} on a 416). {@link OriginErrors} turns it into the response.
+ * {@code Content-Range} on a 416). {@link JsonErrors} turns it into the response.
  *
  * <p>No stack trace is captured: these are expected outcomes, not bugs.
  */

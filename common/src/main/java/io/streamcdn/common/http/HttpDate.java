@@ -1,4 +1,4 @@
-package io.streamcdn.origin.http;
+package io.streamcdn.common.http;
 
 import java.time.DateTimeException;
 import java.time.Instant;

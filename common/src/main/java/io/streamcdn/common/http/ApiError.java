@@ -1,9 +1,9 @@
-package io.streamcdn.origin.http;
+package io.streamcdn.common.http;
 
 import io.vertx.core.json.JsonObject;
 
 /**
- * What the origin answers when it cannot do what was asked: an HTTP status and the JSON body
+ * What a role answers when it cannot do what was asked: an HTTP status and the JSON body
  * {@code {"error": "<code>", "reason": "<what went wrong and what to do>"}}. {@code error} is a stable,
  * machine-readable code ({@code bad_path}, {@code not_found}); {@code reason} is for a person.
  */
