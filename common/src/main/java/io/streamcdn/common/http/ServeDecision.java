@@ -1,5 +1,9 @@
 package io.streamcdn.common.http;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
 import java.util.Optional;
 
 /**
@@ -44,6 +48,14 @@ public sealed interface ServeDecision {
         /** A plain GET with no conditions. */
         public static Request get() {
             return new Request(true, null, null, null, null, null, null);
+        }
+
+        /** The conditional and range headers of a GET or HEAD. */
+        public static Request of(HttpServerRequest request) {
+            return new Request(request.method() == HttpMethod.GET, request.getHeader(HttpHeaders.IF_MATCH),
+                    request.getHeader(HttpHeaders.IF_NONE_MATCH), request.getHeader(HttpHeaders.IF_MODIFIED_SINCE),
+                    request.getHeader("If-Unmodified-Since"), request.getHeader("Range"),
+                    request.getHeader("If-Range"));
         }
     }
 

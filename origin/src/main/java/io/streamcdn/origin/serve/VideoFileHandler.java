@@ -72,10 +72,7 @@ public final class VideoFileHandler implements Handler<RoutingContext> {
         HttpServerResponse response = ctx.response();
         FileVersion version = found.version();
         boolean isGet = request.method() == HttpMethod.GET;
-        ServeDecision decision = ServeDecision.decide(new ServeDecision.Request(isGet,
-                request.getHeader(HttpHeaders.IF_MATCH), request.getHeader(HttpHeaders.IF_NONE_MATCH),
-                request.getHeader(HttpHeaders.IF_MODIFIED_SINCE), request.getHeader("If-Unmodified-Since"),
-                request.getHeader("Range"), request.getHeader("If-Range")), version.validators());
+        ServeDecision decision = ServeDecision.decide(ServeDecision.Request.of(request), version.validators());
 
         if (decision instanceof ServeDecision.PreconditionFailed failed) {
             metrics.served(kind, Outcome.PRECONDITION_FAILED);

@@ -1,0 +1,320 @@
+package io.streamcdn.edge;
+
+import io.micrometer.core.instrument.Gauge;
+import io.streamcdn.common.MetricsHandler;
+import io.streamcdn.common.RoleCommand;
+import io.streamcdn.common.RoleRuntime;
+import io.streamcdn.common.Version;
+import io.streamcdn.common.http.AccessLog;
+import io.streamcdn.common.http.CorsPolicy;
+import io.streamcdn.common.http.HttpDate;
+import io.streamcdn.common.http.HttpProblem;
+import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.edge.cache.DiskCache;
+import io.streamcdn.edge.proxy.Fill;
+import io.streamcdn.edge.proxy.Fills;
+import io.streamcdn.edge.proxy.Prefetcher;
+import io.streamcdn.edge.proxy.ProxyHandler;
+import io.streamcdn.edge.proxy.ProxyMetrics;
+import io.streamcdn.edge.proxy.Upstream;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The edge, assembled: configuration in, disk cache opened (its index rebuilt off the event loop), routes
+ * mounted, one HTTP server per core sharing the port (HTTP/1.1 keep-alive, h2c, or HTTP/2 over TLS by
+ * ALPN when a certificate is configured).
+ * <pre>
+ *   GET, HEAD    /videos/**                     cached proxy of the origin ({@link ProxyHandler})
+ *   OPTIONS      /videos/**                     CORS preflight
+ *   DELETE       /api/cache/videos/{id}         purge one video (loopback clients only)
+ *   GET          /metrics                       Prometheus text
+ *   GET          /health                        JSON: cache usage, upstream reachability
+ * </pre>
+ */
+public final class EdgeServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+    static final String VIDEO_ROUTE = "/videos/:id/*";
+    static final String VIDEO_METHODS = "GET, HEAD, OPTIONS";
+    static final String EXPOSED_HEADERS = "Content-Length, Content-Range, ETag, Accept-Ranges, Age, X-Cache, Via";
+    static final String REQUEST_HEADERS = "Range, If-Range, If-None-Match, If-Modified-Since, If-Match, "
+            + "If-Unmodified-Since";
+    /** How long in-flight responses may take to finish when the edge stops. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** Prefetches running at once, at most. */
+    static final int PREFETCH_CONCURRENCY = 4;
+
+    private final EdgeConfig config;
+    private final RoleRuntime runtime;
+    private final DiskCache cache;
+    private final Upstream upstream;
+    private final UpstreamProbe probe;
+    private final List<HttpServer> servers;
+    private final AtomicInteger openConnections;
+
+    private EdgeServer(EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream, UpstreamProbe probe,
+                       List<HttpServer> servers, AtomicInteger openConnections) {
+        this.config = config;
+        this.runtime = runtime;
+        this.cache = cache;
+        this.upstream = upstream;
+        this.probe = probe;
+        this.servers = servers;
+        this.openConnections = openConnections;
+    }
+
+    public static void main(String[] args) {
+        System.exit(RoleCommand.run("edge", new EdgeCommand(), args));
+    }
+
+    /**
+     * Opens the cache and starts listening; fails, with Vert.x closed again, if it cannot. The future
+     * belongs to no Vert.x context: its callbacks run on the thread that completes it.
+     */
+    public static Future<EdgeServer> start(EdgeConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(EdgeConfig)}, with the clock freshness is judged by (tests move it forward). */
+    public static Future<EdgeServer> start(EdgeConfig config, Clock clock) {
+        long startedNanos = System.nanoTime();
+        RoleRuntime runtime = new RoleRuntime("edge");
+        Vertx vertx = runtime.vertx();
+        CompletableFuture<EdgeServer> started = new CompletableFuture<>();
+        vertx.executeBlocking(() -> DiskCache.open(config.cacheDir(), config.cacheMaxBytes()), false)
+                .compose(cache -> {
+                    List<URI> upstreams = new ArrayList<>();
+                    config.parent().ifPresent(upstreams::add);
+                    upstreams.add(config.origin());
+                    Upstream upstream = new Upstream(vertx, upstreams, config.upstreamTimeout());
+                    UpstreamProbe probe = new UpstreamProbe(vertx, upstream.primary());
+                    AtomicInteger connections = new AtomicInteger();
+                    Router router = routes(vertx, config, runtime, cache, upstream, probe, connections, clock,
+                            startedNanos);
+                    return listen(vertx, config, router, connections)
+                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, servers, connections))
+                            .onSuccess(edge -> probe.start())
+                            .onFailure(e -> {
+                                probe.close();
+                                upstream.close();
+                                cache.close();
+                            });
+                })
+                .onComplete(result -> {
+                    if (result.succeeded()) {
+                        LOG.info("edge {} listening on {}:{} ({} event loops)", config.name(), config.host(),
+                                result.result().port(), result.result().servers.size());
+                        started.complete(result.result());
+                    } else {
+                        runtime.shutdown().whenComplete((ignored, e) -> started.completeExceptionally(result.cause()));
+                    }
+                });
+        return Future.fromCompletionStage(started);
+    }
+
+    /**
+     * One server per core on the same port: Vert.x spreads connections across them, so each core's event
+     * loop serves its share. The first one picks the port when the configuration asks for any.
+     */
+    private static Future<List<HttpServer>> listen(Vertx vertx, EdgeConfig config, Router router,
+                                                   AtomicInteger connections) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false);
+        if (config.tls().isPresent()) {
+            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(config.tls().get().certificate().toString())
+                    .setKeyPath(config.tls().get().key().toString()));
+        } else {
+            options.setHttp2ClearTextEnabled(true);
+        }
+        Handler<HttpConnection> counter = connection -> {
+            connections.incrementAndGet();
+            connection.closeHandler(ignored -> connections.decrementAndGet());
+        };
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> new Listener(options, router, counter, servers), new DeploymentOptions())
+                .compose(first -> {
+                    if (instances == 1) {
+                        return Future.succeededFuture(List.copyOf(servers));
+                    }
+                    // Same options, port included: Vert.x shares the bound port, even one it picked for port 0.
+                    return vertx.deployVerticle(() -> new Listener(options, router, counter, servers),
+                            new DeploymentOptions().setInstances(instances - 1)).map(more -> List.copyOf(servers));
+                });
+    }
+
+    /**
+     * One HTTP server on its own event loop. Vert.x shares a port among servers of different verticles, so
+     * deploying one per core spreads connections over every core.
+     */
+    private static final class Listener extends VerticleBase {
+
+        private final HttpServerOptions options;
+        private final Router router;
+        private final Handler<HttpConnection> connections;
+        private final List<HttpServer> servers;
+
+        Listener(HttpServerOptions options, Router router, Handler<HttpConnection> connections,
+                 List<HttpServer> servers) {
+            this.options = options;
+            this.router = router;
+            this.connections = connections;
+            this.servers = servers;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(options).requestHandler(router).connectionHandler(connections).listen()
+                    .onSuccess(servers::add);
+        }
+    }
+
+    static Router routes(Vertx vertx, EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream,
+                         UpstreamProbe probe, AtomicInteger connections, Clock clock, long startedNanos) {
+        ProxyMetrics metrics = new ProxyMetrics(runtime.registry());
+        cache.bindMetrics(runtime.registry());
+        Gauge.builder("streamcdn.edge.cache.bytes", cache, DiskCache::bytes).baseUnit("bytes")
+                .description("Bytes of the cached objects on disk (bodies and metadata)").register(runtime.registry());
+        Gauge.builder("streamcdn.edge.cache.max.bytes", cache, DiskCache::maxBytes).baseUnit("bytes")
+                .description("The cache's size limit (--cache-max)").register(runtime.registry());
+        Gauge.builder("streamcdn.edge.cache.entries", cache, DiskCache::entries)
+                .description("Objects in the cache").register(runtime.registry());
+        Gauge.builder("streamcdn.edge.cache.evictions", cache, DiskCache::evictions)
+                .description("Objects evicted by the size limit since start").register(runtime.registry());
+        Gauge.builder("streamcdn.edge.open.connections", connections, AtomicInteger::get)
+                .description("Client connections open now").register(runtime.registry());
+
+        Fill.Setup setup = new Fill.Setup(vertx, cache, upstream, metrics, clock, config.staleIfError(),
+                Math.max(1, config.cacheMaxBytes() / 8));
+        Fills fills = new Fills(setup);
+        Prefetcher prefetcher = new Prefetcher(cache, fills, metrics, config.prefetch(), PREFETCH_CONCURRENCY);
+
+        Router router = Router.router(vertx);
+        CorsPolicy cors = new CorsPolicy(config.corsOrigins());
+        router.route().handler(new AccessLog());
+        router.route().handler(ctx -> {
+            ctx.response().putHeader(HttpHeaders.DATE, HttpDate.now());
+            ctx.next();
+        });
+        router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
+        router.get("/health").setName("/health").handler(ctx -> health(ctx, config, cache, probe, connections,
+                startedNanos));
+        router.delete("/api/cache/videos/:id").setName("/api/cache/videos/:id").handler(new PurgeHandler(cache, fills));
+
+        Handler<RoutingContext> corsHeaders = cors.responses(EXPOSED_HEADERS);
+        router.route("/videos/*").setName(VIDEO_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(corsHeaders)
+                .handler(new ProxyHandler(cache, fills, prefetcher, metrics, config.name(), clock));
+        router.options("/videos/*").setName(VIDEO_ROUTE).handler(cors.preflight(VIDEO_METHODS, REQUEST_HEADERS));
+        router.route("/videos/*").setName(VIDEO_ROUTE)
+                .handler(corsHeaders)
+                .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
+
+        new JsonErrors("edge", failure -> Optional.empty(),
+                "the edge serves /videos/{id}/..., /health and /metrics").mount(router);
+        return router;
+    }
+
+    private static void health(RoutingContext ctx, EdgeConfig config, DiskCache cache, UpstreamProbe probe,
+                               AtomicInteger connections, long startedNanos) {
+        UpstreamProbe.Status upstream = probe.status();
+        long bytes = cache.bytes();
+        JsonObject body = new JsonObject()
+                .put("status", upstream.reachable() ? "ok" : "degraded")
+                .put("role", "edge")
+                .put("name", config.name())
+                .put("version", Version.current())
+                .put("uptimeSeconds", (System.nanoTime() - startedNanos) / 1_000_000_000L)
+                .put("connections", connections.get())
+                .put("cache", new JsonObject()
+                        .put("bytes", bytes)
+                        .put("maxBytes", cache.maxBytes())
+                        .put("usage", Math.round(1000.0 * bytes / cache.maxBytes()) / 1000.0)
+                        .put("entries", cache.entries()))
+                .put("upstream", upstream.toJson(probe.upstream()));
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body.encode());
+    }
+
+    /** The port the server listens on (the real one when the configuration asked for 0). */
+    public int port() {
+        return servers.get(0).actualPort();
+    }
+
+    public EdgeConfig config() {
+        return config;
+    }
+
+    /** The ports of the per-core servers: all the same one, shared. */
+    java.util.Set<Integer> boundPorts() {
+        java.util.Set<Integer> ports = new java.util.TreeSet<>();
+        servers.forEach(server -> ports.add(server.actualPort()));
+        return ports;
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Waits for pending cache evictions and their file deletes; for tests that measure the folder. */
+    public void settleCache() {
+        cache.settle();
+    }
+
+    /**
+     * Stops accepting connections, lets in-flight responses finish (up to a grace period), then closes the
+     * cache and Vert.x. Like {@link #start}, the future belongs to no Vert.x context.
+     */
+    public Future<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        List<Future<Void>> stopping = new ArrayList<>();
+        for (HttpServer server : servers) {
+            stopping.add(server.shutdown(SHUTDOWN_GRACE));
+        }
+        Future.join(stopping).onComplete(ignored -> CompletableFuture.runAsync(() -> {
+            probe.close();
+            upstream.close();
+            cache.close();
+        }).thenCompose(done -> runtime.shutdown()).whenComplete((done, error) -> {
+            LOG.info("edge {} stopped", config.name());
+            if (error == null) {
+                closed.complete(null);
+            } else {
+                closed.completeExceptionally(error);
+            }
+        }));
+        return Future.fromCompletionStage(closed);
+    }
+}
