@@ -34,6 +34,9 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,11 +147,16 @@ public final class EdgeServer {
      */
     private static Future<List<HttpServer>> listen(Vertx vertx, EdgeConfig config, Router router,
                                                    AtomicInteger connections) {
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions options;
+        try {
+            options = new HttpServerOptions()
                 .setHost(config.host())
-                .setPort(config.port())
+                .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false);
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
         if (config.tls().isPresent()) {
             options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(config.tls().get().certificate().toString())
@@ -167,10 +175,19 @@ public final class EdgeServer {
                     if (instances == 1) {
                         return Future.succeededFuture(List.copyOf(servers));
                     }
-                    // Same options, port included: Vert.x shares the bound port, even one it picked for port 0.
                     return vertx.deployVerticle(() -> new Listener(options, router, counter, servers),
                             new DeploymentOptions().setInstances(instances - 1)).map(more -> List.copyOf(servers));
                 });
+    }
+
+    /**
+     * A port nothing listens on now, for "--port 0": Vert.x shares a port among servers that ask for the
+     * same number, and would give each server asking for 0 a different one.
+     */
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        }
     }
 
     /**

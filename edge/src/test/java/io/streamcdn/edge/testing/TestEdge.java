@@ -67,15 +67,31 @@ public final class TestEdge implements AutoCloseable {
         return new String(get(path).body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The value of one Prometheus series on this edge's /metrics (0 when absent), summed over its labels. */
+    /**
+     * The value of a Prometheus series on this edge's /metrics (0 when absent), summed over its labels;
+     * {@code name{label="value"} } (without the closing brace) selects by the first label.
+     */
     public double metric(String series) throws Exception {
         double total = 0;
         for (String line : text("/metrics").split("\n")) {
-            if (line.startsWith(series + "{") || line.startsWith(series + " ")) {
+            boolean matches = series.contains("{") ? line.startsWith(series)
+                    : line.startsWith(series + "{") || line.startsWith(series + " ");
+            if (matches) {
                 total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         return total;
+    }
+
+    /** Waits (up to 10 s) until {@link #metric} of {@code series} reaches {@code atLeast}; fails if it never does. */
+    public void awaitMetric(String series, double atLeast) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (metric(series) < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (metric(series) < atLeast) {
+            throw new AssertionError(series + " stayed at " + metric(series) + ", below " + atLeast);
+        }
     }
 
     @Override
