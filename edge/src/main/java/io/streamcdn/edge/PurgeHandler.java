@@ -56,7 +56,7 @@ final class PurgeHandler implements Handler<RoutingContext> {
                 .put("inFlight", inFlight).encode());
     }
 
-    private static boolean isLoopback(SocketAddress remote) {
+    static boolean isLoopback(SocketAddress remote) {
         if (remote == null || remote.hostAddress() == null) {
             return false;
         }

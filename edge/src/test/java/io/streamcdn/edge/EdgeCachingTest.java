@@ -218,4 +218,41 @@ class EdgeCachingTest {
         assertThat(get.headers().firstValue("X-Cache")).contains("HIT");
         assertThat(get.body()).hasSize(50_000);
     }
+
+    @Test
+    void healthAndMetricsDescribeTheCacheTheUpstreamAndTheTraffic() throws Exception {
+        files.publish("observed", "720p/seg-00001.m4s", 25_000);
+        edge.get(OriginFiles.url("observed", "720p/seg-00001.m4s"));
+        edge.get(OriginFiles.url("observed", "720p/seg-00001.m4s"));
+        edge.awaitMetric("streamcdn_edge_stored_total", 1);
+
+        io.vertx.core.json.JsonObject health = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            health = new io.vertx.core.json.JsonObject(edge.text("/health"));
+            if (health.getJsonObject("upstream").getBoolean("reachable")) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(health.getString("status")).isEqualTo("ok");
+        assertThat(health.getString("name")).isEqualTo("edge-test");
+        assertThat(health.getJsonObject("cache").getLong("entries")).isEqualTo(1);
+        assertThat(health.getJsonObject("cache").getLong("bytes")).isGreaterThan(25_000);
+        assertThat(health.getJsonObject("cache").getLong("maxBytes")).isEqualTo(10L << 30);
+        assertThat(health.getJsonObject("upstream").getString("url")).isEqualTo("http://127.0.0.1:" + origin.port());
+
+        assertThat(edge.metric("streamcdn_edge_requests_total{cache=\"miss\"")).isEqualTo(1);
+        assertThat(edge.metric("streamcdn_edge_requests_total{cache=\"hit\"")).isEqualTo(1);
+        assertThat(edge.metric("streamcdn_edge_response_bytes_total{cache=\"hit\"")).isEqualTo(25_000);
+        assertThat(edge.metric("streamcdn_edge_upstream_requests_total{outcome=\"ok\"")).isEqualTo(1);
+        assertThat(edge.metric("streamcdn_edge_upstream_latency_seconds_count")).isEqualTo(1);
+        assertThat(edge.metric("streamcdn_edge_cache_entries")).isEqualTo(1);
+        assertThat(edge.metric("streamcdn_edge_open_connections")).isGreaterThanOrEqualTo(1);
+        String metrics = edge.text("/metrics");
+        assertThat(metrics).contains("streamcdn_edge_upstream_latency_seconds_bucket", "streamcdn_edge_waiting_requests",
+                "streamcdn_edge_coalesced_requests_total", "streamcdn_edge_prefetch_total", "streamcdn_edge_prefetch_hits_total",
+                "streamcdn_edge_cache_evictions", "streamcdn_edge_cache_max_bytes", "cache_gets_total{cache=\"edge\"");
+        assertThat(metrics).doesNotContain("observed"); // no video ids in labels
+    }
 }
