@@ -76,6 +76,7 @@ public final class Fill {
     private boolean upstreamEnded;
     private boolean paused;
     private int readers;
+    private boolean unregistered;
     private boolean closed;
 
     private Context context;
@@ -142,7 +143,8 @@ public final class Fill {
         boolean close;
         synchronized (this) {
             readers--;
-            close = readers == 0 && (state == State.COMPLETE || state == State.BROKEN) && !closed;
+            // Until the fill is unregistered (stored, or given up) a new viewer may still join it.
+            close = readers == 0 && unregistered && !closed;
             if (close) {
                 closed = true;
             }
@@ -394,6 +396,7 @@ public final class Fill {
         done.complete(stored);
         boolean close;
         synchronized (this) {
+            unregistered = true;
             close = readers == 0 && !closed;
             if (close) {
                 closed = true;
