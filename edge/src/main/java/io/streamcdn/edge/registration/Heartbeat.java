@@ -1,7 +1,6 @@
 package io.streamcdn.edge.registration;
 
 import io.streamcdn.common.GeoPoint;
-import io.streamcdn.common.Version;
 import io.streamcdn.edge.EdgeConfig;
 import io.vertx.core.json.JsonObject;
 
@@ -43,10 +42,14 @@ public record Heartbeat(String name, String url, Optional<GeoPoint> location, in
         }
     }
 
-    /** The beat this edge sends now; capacity in Mbps is decimal (1 Mbps = 1,000,000 bit/s), as links are sold. */
-    public static Heartbeat of(EdgeConfig config, EdgeLoad load, Duration interval, Instant now) {
+    /**
+     * The beat an edge sends now. Capacity in Mbps is decimal (1 Mbps = 1,000,000 bit/s), as links are sold.
+     *
+     * @param version  {@link io.streamcdn.common.Version#current()}, read once: it reads a resource from a jar
+     */
+    public static Heartbeat of(EdgeConfig config, EdgeLoad load, String version, Duration interval, Instant now) {
         return new Heartbeat(config.name(), config.publicUrl(), config.location(), config.capacityConnections(),
-                Math.multiplyExact(config.capacityMbps(), 1_000_000L), load, Version.current(), interval,
+                Math.multiplyExact(config.capacityMbps(), 1_000_000L), load, version, interval,
                 now.truncatedTo(ChronoUnit.MILLIS));
     }
 

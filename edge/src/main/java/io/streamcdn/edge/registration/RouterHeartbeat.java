@@ -17,8 +17,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +55,7 @@ public final class RouterHeartbeat {
 
     /** Bytes of a refusal's body kept for the log line; the rest is read and dropped. */
     private static final int BODY_MAX_BYTES = 2048;
-    private static final int REASON_MAX_CHARS = 200;
-
+    
     private static final Logger LOG = LoggerFactory.getLogger(RouterHeartbeat.class);
 
     private final Vertx vertx;
@@ -70,13 +67,14 @@ public final class RouterHeartbeat {
     private final RouterApi api;
     private final HeartbeatMetrics metrics;
     private final HttpClient client;
+    private final String version = Version.current();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Promise<Void> stopped = Promise.promise();
 
     // Touched only on `context`.
     private long timer = -1;
-    private Future<Answer> pending;
+    private Future<RouterAnswer> pending;
     private HeartbeatOutcome lastOutcome;
     private int lastStatus;
     private int failuresInARow;
@@ -143,23 +141,23 @@ public final class RouterHeartbeat {
         }
         Heartbeat heartbeat;
         try {
-            heartbeat = Heartbeat.of(config, load.get(), interval, Instant.now());
+            heartbeat = Heartbeat.of(config, load.get(), version, interval, Instant.now());
         } catch (RuntimeException e) {
             // A bug in the load figures must not end the heartbeats: the next tick tries again.
             if (!loadFailing) {
-                LOG.warn("Could not measure this edge's load for its heartbeat; trying again every {}",
+                LOG.warn("Could not make this edge's heartbeat; trying again every {}",
                         DurationText.format(interval), e);
             }
             loadFailing = true;
             return;
         }
         loadFailing = false;
-        Future<Answer> beat = exchange(HttpMethod.POST, api.heartbeatUrl(), heartbeat.toJson().toBuffer());
+        Future<RouterAnswer> beat = exchange(HttpMethod.POST, api.heartbeatUrl(), heartbeat.toJson().toBuffer());
         pending = beat;
         beat.onComplete(this::answered);
     }
 
-    private void answered(AsyncResult<Answer> result) {
+    private void answered(AsyncResult<RouterAnswer> result) {
         pending = null;
         if (result.failed()) {
             failed(HeartbeatOutcome.UNREACHABLE, 0, "Router {} is unreachable: {}", problem(result.cause()));
@@ -175,7 +173,7 @@ public final class RouterHeartbeat {
             lastOutcome = HeartbeatOutcome.OK;
             failuresInARow = 0;
         } else {
-            Answer answer = result.result();
+            RouterAnswer answer = result.result();
             failed(HeartbeatOutcome.REFUSED, answer.status(), "Router {} refused the heartbeat: {}", answer.describe());
         }
     }
@@ -196,7 +194,7 @@ public final class RouterHeartbeat {
         if (timer != -1) {
             vertx.cancelTimer(timer);
         }
-        Future<Answer> inFlight = pending == null ? Future.succeededFuture() : pending;
+        Future<RouterAnswer> inFlight = pending == null ? Future.succeededFuture() : pending;
         Future<Void> done = !started.get() ? Future.succeededFuture() : inFlight
                 .transform(ignored -> exchange(HttpMethod.DELETE, api.edgeUrl(), null))
                 .transform(result -> {
@@ -206,7 +204,7 @@ public final class RouterHeartbeat {
         done.onComplete(v -> client.close().onComplete(closed -> stopped.tryComplete()));
     }
 
-    private void deregistered(AsyncResult<Answer> result) {
+    private void deregistered(AsyncResult<RouterAnswer> result) {
         metrics.deregistered();
         if (result.failed()) {
             LOG.warn("Could not deregister from router {}: {}; it will drop this edge after missed heartbeats",
@@ -222,14 +220,14 @@ public final class RouterHeartbeat {
     }
 
     /** One request with a hard deadline: fails with a {@link TimeoutException} if the answer is not whole by then. */
-    private Future<Answer> exchange(HttpMethod method, String url, Buffer body) {
-        Promise<Answer> answer = Promise.promise();
+    private Future<RouterAnswer> exchange(HttpMethod method, String url, Buffer body) {
+        Promise<RouterAnswer> answer = Promise.promise();
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
                 .setAbsoluteURI(url)
                 .setConnectTimeout(TIMEOUT.toMillis())
                 .setIdleTimeout(TIMEOUT.toMillis())
-                .putHeader(HttpHeaders.USER_AGENT, "streamcdn-edge/" + Version.current());
+                .putHeader(HttpHeaders.USER_AGENT, "streamcdn-edge/" + version);
         Future<HttpClientRequest> request = client.request(options);
         long deadline = vertx.setTimer(TIMEOUT.toMillis(), id -> {
             if (answer.tryFail(new TimeoutException("no answer within " + DurationText.format(TIMEOUT)))) {
@@ -238,7 +236,7 @@ public final class RouterHeartbeat {
         });
         request.compose(req -> body == null ? req.send()
                         : req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").send(body))
-                .compose(response -> head(response).map(text -> new Answer(response.statusCode(), text)))
+                .compose(response -> head(response).map(text -> new RouterAnswer(response.statusCode(), text)))
                 .onComplete(result -> {
                     vertx.cancelTimer(deadline);
                     if (result.succeeded()) {
@@ -268,34 +266,5 @@ public final class RouterHeartbeat {
     private static String problem(Throwable cause) {
         String message = cause.getMessage();
         return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
-    }
-
-    /** The router's answer: its status and the start of its body. */
-    record Answer(int status, String body) {
-
-        boolean accepted() {
-            return status >= 200 && status < 300;
-        }
-
-        /**
-         * {@code HTTP 500: registry is full}: the status and a short reason, from the {@code reason} of a JSON
-         * error body (streamcdn's {@code ApiError}) or else the start of the body as text.
-         */
-        String describe() {
-            String reason = body.strip();
-            try {
-                if (reason.startsWith("{")) {
-                    JsonObject json = new JsonObject(reason);
-                    reason = json.getValue("reason") instanceof String text ? text : reason;
-                }
-            } catch (DecodeException e) {
-                // not JSON after all (or cut short at BODY_MAX_BYTES): shown as text
-            }
-            reason = reason.replaceAll("\\s+", " ");
-            if (reason.length() > REASON_MAX_CHARS) {
-                reason = reason.substring(0, REASON_MAX_CHARS) + "...";
-            }
-            return reason.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + reason;
-        }
     }
 }
