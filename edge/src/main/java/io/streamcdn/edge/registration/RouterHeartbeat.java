@@ -55,7 +55,7 @@ public final class RouterHeartbeat {
 
     /** Bytes of a refusal's body kept for the log line; the rest is read and dropped. */
     private static final int BODY_MAX_BYTES = 2048;
-    
+
     private static final Logger LOG = LoggerFactory.getLogger(RouterHeartbeat.class);
 
     private final Vertx vertx;
@@ -78,7 +78,7 @@ public final class RouterHeartbeat {
     private HeartbeatOutcome lastOutcome;
     private int lastStatus;
     private int failuresInARow;
-    private boolean loadFailing;
+    private boolean beatFailing;
 
     /**
      * @param load  the edge's load now; called on an event loop once per beat, so it must be cheap and not block
@@ -143,15 +143,15 @@ public final class RouterHeartbeat {
         try {
             heartbeat = Heartbeat.of(config, load.get(), version, interval, Instant.now());
         } catch (RuntimeException e) {
-            // A bug in the load figures must not end the heartbeats: the next tick tries again.
-            if (!loadFailing) {
+            // A bug in the edge's own figures must not end the heartbeats: the next tick tries again.
+            if (!beatFailing) {
                 LOG.warn("Could not make this edge's heartbeat; trying again every {}",
                         DurationText.format(interval), e);
             }
-            loadFailing = true;
+            beatFailing = true;
             return;
         }
-        loadFailing = false;
+        beatFailing = false;
         Future<RouterAnswer> beat = exchange(HttpMethod.POST, api.heartbeatUrl(), heartbeat.toJson().toBuffer());
         pending = beat;
         beat.onComplete(this::answered);
