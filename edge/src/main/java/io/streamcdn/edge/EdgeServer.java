@@ -17,6 +17,7 @@ import io.streamcdn.edge.proxy.Prefetcher;
 import io.streamcdn.edge.proxy.ProxyHandler;
 import io.streamcdn.edge.proxy.ProxyMetrics;
 import io.streamcdn.edge.proxy.Upstream;
+import io.streamcdn.edge.registration.RouterHeartbeat;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -78,11 +79,13 @@ public final class EdgeServer {
     private final DiskCache cache;
     private final Upstream upstream;
     private final UpstreamProbe probe;
+    private final Optional<RouterHeartbeat> heartbeat;
     private final List<HttpServer> servers;
     private final AtomicInteger openConnections;
 
     private EdgeServer(EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream, UpstreamProbe probe,
-                       List<HttpServer> servers, AtomicInteger openConnections) {
+                       Optional<RouterHeartbeat> heartbeat, List<HttpServer> servers, AtomicInteger openConnections) {
+        this.heartbeat = heartbeat;
         this.config = config;
         this.runtime = runtime;
         this.cache = cache;
@@ -118,11 +121,18 @@ public final class EdgeServer {
                     Upstream upstream = new Upstream(vertx, upstreams, config.upstreamTimeout());
                     UpstreamProbe probe = new UpstreamProbe(vertx, upstream.primary());
                     AtomicInteger connections = new AtomicInteger();
-                    Router router = routes(vertx, config, runtime, cache, upstream, probe, connections, clock,
+                    ProxyMetrics metrics = new ProxyMetrics(runtime.registry());
+                    Router router = routes(vertx, config, runtime, cache, upstream, probe, metrics, connections, clock,
                             startedNanos);
+                    Optional<RouterHeartbeat> heartbeat = config.router().map(r -> new RouterHeartbeat(vertx, config,
+                            new LoadMeter(connections, metrics, cache), runtime.registry()));
                     return listen(vertx, config, router, connections)
-                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, servers, connections))
-                            .onSuccess(edge -> probe.start())
+                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, heartbeat, servers,
+                                    connections))
+                            .onSuccess(edge -> {
+                                probe.start();
+                                heartbeat.ifPresent(RouterHeartbeat::start);
+                            })
                             .onFailure(e -> {
                                 probe.close();
                                 upstream.close();
@@ -217,8 +227,8 @@ public final class EdgeServer {
     }
 
     static Router routes(Vertx vertx, EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream,
-                         UpstreamProbe probe, AtomicInteger connections, Clock clock, long startedNanos) {
-        ProxyMetrics metrics = new ProxyMetrics(runtime.registry());
+                         UpstreamProbe probe, ProxyMetrics metrics, AtomicInteger connections, Clock clock,
+                         long startedNanos) {
         cache.bindMetrics(runtime.registry());
         Gauge.builder("streamcdn.edge.cache.bytes", cache, DiskCache::bytes).baseUnit("bytes")
                 .description("Bytes of the cached objects on disk (bodies and metadata)").register(runtime.registry());
@@ -311,16 +321,20 @@ public final class EdgeServer {
     }
 
     /**
-     * Stops accepting connections, lets in-flight responses finish (up to a grace period), then closes the
+     * Deregisters from the router (when there is one), stops accepting connections, lets in-flight responses finish (up to a grace period), then closes the
      * cache and Vert.x. Like {@link #start}, the future belongs to no Vert.x context.
      */
     public Future<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        List<Future<Void>> stopping = new ArrayList<>();
-        for (HttpServer server : servers) {
-            stopping.add(server.shutdown(SHUTDOWN_GRACE));
-        }
-        Future.join(stopping).onComplete(ignored -> CompletableFuture.runAsync(() -> {
+        // Deregister first, while still serving, so the router sends no new viewers to a closing edge.
+        Future<Void> deregistered = heartbeat.map(RouterHeartbeat::stop).orElse(Future.succeededFuture());
+        deregistered.eventually(() -> {
+            List<Future<Void>> stopping = new ArrayList<>();
+            for (HttpServer server : servers) {
+                stopping.add(server.shutdown(SHUTDOWN_GRACE));
+            }
+            return Future.join(stopping);
+        }).onComplete(ignored -> CompletableFuture.runAsync(() -> {
             probe.close();
             upstream.close();
             cache.close();

@@ -82,6 +82,7 @@ class EdgeCacheLifecycleTest {
         try (TestEdge edge = TestEdge.start("edge-a", cacheDir, originUrl, clock, b -> b)) {
             edge.get(keptPath);
             edge.get(damagedPath);
+            edge.awaitMetric("streamcdn_edge_stored_total", 2);
         }
         // Damage: truncate one body, leave a half-downloaded file and a metadata file that is not JSON.
         Path truncated = bodyOf(damagedPath);
@@ -113,6 +114,7 @@ class EdgeCacheLifecycleTest {
             edge.get(OriginFiles.url("purgeme", "720p/seg-00001.m4s"));
             edge.get(OriginFiles.url("purgeme", "manifest.mpd"));
             edge.get(OriginFiles.url("keepme", "720p/seg-00001.m4s"));
+            edge.awaitMetric("streamcdn_edge_stored_total", 3);
 
             HttpResponse<byte[]> purge = edge.send(HttpRequest.newBuilder(edge.uri("/api/cache/videos/purgeme")).DELETE());
             HttpResponse<byte[]> badId = edge.send(HttpRequest.newBuilder(edge.uri("/api/cache/videos/NOT..ok")).DELETE());
@@ -160,6 +162,8 @@ class EdgeCacheLifecycleTest {
              TestEdge childB = TestEdge.start("edge-b", cacheDir.resolve("b"), originUrl, clock,
                      b -> b.parent(parent.baseUrl()))) {
             HttpResponse<byte[]> first = childA.get(path);
+            childA.awaitMetric("streamcdn_edge_stored_total", 1);
+            parent.awaitMetric("streamcdn_edge_stored_total", 1);
             HttpResponse<byte[]> again = childA.get(path);
             HttpResponse<byte[]> sibling = childB.get(path);
 
@@ -190,6 +194,11 @@ class EdgeCacheLifecycleTest {
             Fetched overH2c = fetch(h2c, "http://127.0.0.1:" + plain.port() + path);
             Fetched overTls = fetch(h2, "https://localhost:" + tls.port() + path);
             Fetched tlsHit = fetch(h2, "https://localhost:" + tls.port() + path);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!"HIT".equals(tlsHit.cache()) && System.nanoTime() < deadline) { // stored behind the first
+                Thread.sleep(10);
+                tlsHit = fetch(h2, "https://localhost:" + tls.port() + path);
+            }
 
             assertThat(overH2c.version()).isEqualTo(HttpVersion.HTTP_2);
             assertThat(overH2c.status()).isEqualTo(200);

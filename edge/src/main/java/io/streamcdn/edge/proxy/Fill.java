@@ -216,6 +216,9 @@ public final class Fill {
         head = new FillOutcome.Streaming(status, headers, length, freshness);
         response = upstream;
         upstream.pause();
+        // The upstream may break off while the file is being created: remember it, and give up below.
+        Throwable[] brokenEarly = {null};
+        upstream.exceptionHandler(error -> brokenEarly[0] = error);
         temp = setup.cache().newTempFile();
         setup.vertx().executeBlocking(() -> AsynchronousFileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE), false).onComplete(opened -> {
@@ -227,10 +230,22 @@ public final class Fill {
                 return;
             }
             channel = opened.result();
+            try {
+                if (brokenEarly[0] != null) {
+                    throw new IllegalStateException(brokenEarly[0].getMessage(), brokenEarly[0]);
+                }
+                upstream.handler(this::onData);
+                upstream.endHandler(ignored -> onUpstreamEnd());
+                upstream.exceptionHandler(this::onUpstreamError);
+            } catch (IllegalStateException ended) {
+                setup.metrics().upstreamBroken();
+                LOG.warn("fill of {} failed: the upstream broke off before the body: {}", key, ended.getMessage());
+                deleteTemp();
+                fail(new FillOutcome.Failed(502, "upstream_broken", "the upstream " + setup.upstream().primary()
+                        + " broke off the response before its body"));
+                return;
+            }
             state = State.STREAMING;
-            upstream.handler(this::onData);
-            upstream.endHandler(ignored -> onUpstreamEnd());
-            upstream.exceptionHandler(this::onUpstreamError);
             outcome.complete(head);
             upstream.resume();
         });

@@ -43,6 +43,7 @@ public final class ProxyMetrics {
     private final Counter coalesced;
     private final Counter prefetchHits;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -83,7 +84,13 @@ public final class ProxyMetrics {
         requests.get(status).increment();
         if (bodyBytes > 0) {
             bytes.get(status).increment(bodyBytes);
+            bytesSent.addAndGet(bodyBytes);
         }
+    }
+
+    /** Body bytes sent to viewers since start, all statuses: what the edge's outgoing rate is measured from. */
+    public long bytesSent() {
+        return bytesSent.get();
     }
 
     void upstreamAnswered(int status, long nanos) {

@@ -70,8 +70,13 @@ public final class CuttingProxy implements AutoCloseable {
                     out.flush();
                     relayed += n;
                 }
+                if (relayed >= limit) {
+                    Thread.sleep(200); // the receiver is surely reading the body by now: cut it mid-stream
+                }
             } catch (IOException ignored) {
                 // either side went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 try {
                     a.close();
