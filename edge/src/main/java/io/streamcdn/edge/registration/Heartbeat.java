@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * One announcement from an edge to the router: who it is, where viewers reach it, what it can carry and what
- * it carries now. {@link #toJson()} is the wire contract ({@code edge/HEARTBEAT.md}); {@link #CONTRACT} is
+ * it carries now. {@link #toJson()} is the wire contract (README.md, "Router registration: the heartbeat contract"); {@link #CONTRACT} is
  * raised only when a field changes meaning or disappears, never for an added field, so a router can accept
  * beats from edges of other versions.
  *

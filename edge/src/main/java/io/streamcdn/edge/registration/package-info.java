@@ -1,7 +1,7 @@
 /**
  * The edge's registration with the router: a {@link io.streamcdn.edge.registration.Heartbeat} every five
  * seconds carrying the edge's address, place, capacity and {@link io.streamcdn.edge.registration.EdgeLoad},
- * and a deregistration on graceful shutdown. The wire contract is in {@code edge/HEARTBEAT.md}.
+ * and a deregistration on graceful shutdown. The wire contract is in README.md, "Router registration: the heartbeat contract".
  *
  * <p>Assembly, in the edge's entry class, only when {@code --router} is given:
  * <pre>{@code
