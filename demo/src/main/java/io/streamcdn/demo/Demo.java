@@ -3,6 +3,8 @@ package io.streamcdn.demo;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.media.MediaException;
 import io.streamcdn.media.SampleVideo;
+import io.streamcdn.edge.EdgeConfig;
+import io.streamcdn.edge.EdgeServer;
 import io.streamcdn.origin.OriginConfig;
 import io.streamcdn.origin.OriginServer;
 import io.vertx.core.json.JsonArray;
@@ -48,6 +50,10 @@ public final class Demo implements Callable<Integer> {
             description = "Where the demo keeps uploads and ladders (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_DATA_DIR).")
     Path dataDir;
 
+    @Option(names = "--edge-port", defaultValue = "8081",
+            description = "Port of the demo's edge, which caches the origin's videos (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_EDGE_PORT).")
+    int edgePort;
+
     @Option(names = "--sample-seconds", defaultValue = "30",
             description = "Length of the generated sample (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_SAMPLE_SECONDS).")
     int sampleSeconds;
@@ -56,10 +62,12 @@ public final class Demo implements Callable<Integer> {
         System.exit(RoleCommand.run("demo", new Demo(), args));
     }
 
-    /** A started demo: the origin, its base URL and the id of the video it offers first. */
-    public record Running(OriginServer origin, String baseUrl, String videoId) implements AutoCloseable {
+    /** A started demo: the origin and an edge in front of it, their base URLs and the video offered first. */
+    public record Running(OriginServer origin, String baseUrl, EdgeServer edge, String edgeUrl, String videoId)
+            implements AutoCloseable {
         @Override
         public void close() throws Exception {
+            edge.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             origin.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
@@ -70,8 +78,9 @@ public final class Demo implements Callable<Integer> {
         try {
             demo = start();
         } catch (java.util.concurrent.ExecutionException e) {
-            System.err.println("streamcdn demo: the origin did not start: " + e.getCause().getMessage()
-                    + (e.getCause() instanceof java.net.BindException ? " (is port " + port + " in use? try --port)" : ""));
+            System.err.println("streamcdn demo: could not start: " + e.getCause().getMessage()
+                    + (e.getCause() instanceof java.net.BindException
+                    ? " (is port " + port + " or " + edgePort + " in use? try --port / --edge-port)" : ""));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,7 +93,7 @@ public final class Demo implements Callable<Integer> {
             }
             stopped.countDown();
         }, "demo-shutdown"));
-        printUrls(demo.baseUrl(), demo.videoId());
+        printUrls(demo.baseUrl(), demo.edgeUrl(), demo.videoId());
         waitUntilReady(HttpClient.newHttpClient(), demo.baseUrl(), demo.videoId());
         stopped.await();
         return 0;
@@ -96,10 +105,18 @@ public final class Demo implements Callable<Integer> {
         OriginServer origin = OriginServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         String base = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + origin.port();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        EdgeServer edge = null;
         try {
+            EdgeConfig edgeConfig = EdgeConfig.builder().host(host).port(edgePort).name("edge-demo")
+                    .origin(base).cacheDir(dataDir.resolve("edge-cache")).cacheMax("1g").build();
+            edge = EdgeServer.start(edgeConfig).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            String edgeBase = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + edge.port();
             String id = firstVideo(http, base);
-            return new Running(origin, base, id != null ? id : ingestSample(http, base));
+            return new Running(origin, base, edge, edgeBase, id != null ? id : ingestSample(http, base));
         } catch (Exception e) {
+            if (edge != null) {
+                edge.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
             origin.close();
             throw e;
         }
@@ -128,7 +145,7 @@ public final class Demo implements Callable<Integer> {
         return new JsonObject(response.body()).getString("id");
     }
 
-    private static void printUrls(String base, String id) {
+    private static void printUrls(String base, String edge, String id) {
         String video = base + "/videos/" + id;
         System.out.println();
         System.out.println("streamcdn demo is running. Open:");
@@ -137,8 +154,9 @@ public final class Demo implements Callable<Integer> {
         System.out.println("  DASH         " + video + "/manifest.mpd");
         System.out.println("  HLS          " + video + "/master.m3u8");
         System.out.println("  poster       " + video + "/poster.jpg");
+        System.out.println("  via the edge " + edge + "/videos/" + id + "/manifest.mpd   (X-Cache tells HIT or MISS)");
         System.out.println("  metrics      " + base + "/metrics");
-        System.out.println("  health       " + base + "/health");
+        System.out.println("  health       " + base + "/health   edge: " + edge + "/health");
         System.out.println("Upload your own:  curl -H 'Content-Type: video/mp4' --data-binary @movie.mp4 '"
                 + base + "/api/videos?title=My%20movie'");
         System.out.println("Press Ctrl-C to stop.");

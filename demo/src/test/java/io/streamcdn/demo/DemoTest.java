@@ -29,6 +29,11 @@ class DemoTest {
                     URI.create(demo.baseUrl() + "/videos/" + firstId + "/manifest.mpd")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(mpd.statusCode()).isEqualTo(200);
             assertThat(mpd.headers().firstValue("Content-Type")).hasValue("application/dash+xml");
+            HttpResponse<String> viaEdge = http.send(HttpRequest.newBuilder(
+                    URI.create(demo.edgeUrl() + "/videos/" + firstId + "/manifest.mpd")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(viaEdge.statusCode()).isEqualTo(200);
+            assertThat(viaEdge.headers().firstValue("X-Cache")).hasValue("MISS");
+            assertThat(viaEdge.body()).isEqualTo(mpd.body());
         }
         // A second start over the same data offers the existing video instead of ingesting another.
         try (Demo.Running again = demo(dir).start()) {
@@ -41,7 +46,7 @@ class DemoTest {
 
     private static Demo demo(Path dir) {
         Demo demo = new Demo();
-        new CommandLine(demo).parseArgs("--port", "0", "--data-dir", dir.resolve("data").toString(), "--sample-seconds", "4");
+        new CommandLine(demo).parseArgs("--port", "0", "--edge-port", "0", "--data-dir", dir.resolve("data").toString(), "--sample-seconds", "4");
         return demo;
     }
 
