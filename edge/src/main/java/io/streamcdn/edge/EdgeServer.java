@@ -7,7 +7,7 @@ import io.streamcdn.common.RoleRuntime;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
-import io.streamcdn.common.http.HttpDate;
+import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.edge.cache.DiskCache;
@@ -249,10 +249,7 @@ public final class EdgeServer {
         Router router = Router.router(vertx);
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
         router.route().handler(new AccessLog());
-        router.route().handler(ctx -> {
-            ctx.response().putHeader(HttpHeaders.DATE, HttpDate.now());
-            ctx.next();
-        });
+        router.route().handler(new DateHeader());
         router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
         router.get("/health").setName("/health").handler(ctx -> health(ctx, config, cache, probe, connections,
                 startedNanos));

@@ -11,7 +11,7 @@ import io.streamcdn.origin.api.VideoApi;
 import io.streamcdn.origin.api.VideoLinks;
 import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
-import io.streamcdn.common.http.HttpDate;
+import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.origin.http.OriginErrors;
 import io.streamcdn.origin.jobs.Catalog;
@@ -132,10 +132,7 @@ public final class OriginServer {
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
 
         router.route().handler(new AccessLog());
-        router.route().handler(ctx -> {
-            ctx.response().putHeader(HttpHeaders.DATE, HttpDate.now()); // caches compute ages from it
-            ctx.next();
-        });
+        router.route().handler(new DateHeader());
 
         router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
         router.get("/health").setName("/health").handler(new HealthHandler(config.dataDir(), startedNanos));
