@@ -103,6 +103,29 @@ class EdgeFaultsTest {
         }
     }
 
+    @Test
+    void aViewerWhoLeavesMidDownloadDoesNotStopTheFill() throws Exception {
+        try (TestOrigin origin = TestOrigin.start(originData, 1L << 20)) {
+            OriginFiles files = new OriginFiles(origin, originData);
+            byte[] content = files.publish("leaver", "720p/seg-00001.m4s", 2_000_000);
+            String path = OriginFiles.url("leaver", "720p/seg-00001.m4s");
+            try (TestEdge edge = TestEdge.start("edge-a", cacheDir, "http://127.0.0.1:" + origin.port(), clock, b -> b)) {
+                try (java.net.Socket viewer = new java.net.Socket("127.0.0.1", edge.port())) {
+                    viewer.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: edge\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    viewer.getOutputStream().flush();
+                    assertThat(viewer.getInputStream().readNBytes(1000)).hasSize(1000); // then hang up
+                }
+                edge.awaitMetric("streamcdn_edge_stored_total", 1);
+                HttpResponse<byte[]> next = edge.get(path);
+
+                assertThat(next.headers().firstValue("X-Cache")).contains("HIT");
+                assertThat(next.body()).isEqualTo(content);
+                assertThat(edge.metric("streamcdn_edge_waiting_requests")).isZero();
+            }
+        }
+    }
+
     static long filesUnder(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return 0;
