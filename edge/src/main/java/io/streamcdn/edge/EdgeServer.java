@@ -11,6 +11,7 @@ import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.edge.cache.DiskCache;
+import io.streamcdn.edge.cache.HotObjects;
 import io.streamcdn.edge.proxy.Fill;
 import io.streamcdn.edge.proxy.Fills;
 import io.streamcdn.edge.proxy.Prefetcher;
@@ -71,6 +72,8 @@ public final class EdgeServer {
             + "If-Unmodified-Since";
     /** How long in-flight responses may take to finish when the edge stops. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** Memory for small hot objects (manifests, init segments), on top of the disk cache. */
+    static final long HOT_OBJECTS_MAX_BYTES = 64L << 20;
     /** Prefetches running at once, at most. */
     static final int PREFETCH_CONCURRENCY = 4;
 
@@ -241,6 +244,9 @@ public final class EdgeServer {
         Gauge.builder("streamcdn.edge.open.connections", connections, AtomicInteger::get)
                 .description("Client connections open now").register(runtime.registry());
 
+        HotObjects hot = new HotObjects(Math.min(HOT_OBJECTS_MAX_BYTES, config.cacheMaxBytes() / 4));
+        Gauge.builder("streamcdn.edge.memory.bytes", hot, HotObjects::bytes).baseUnit("bytes")
+                .description("Bytes of small cached objects also held in memory").register(runtime.registry());
         Fill.Setup setup = new Fill.Setup(vertx, cache, upstream, metrics, clock, config.staleIfError(),
                 Math.max(1, config.cacheMaxBytes() / 8));
         Fills fills = new Fills(setup);
@@ -258,7 +264,7 @@ public final class EdgeServer {
         Handler<RoutingContext> corsHeaders = cors.responses(EXPOSED_HEADERS);
         router.route("/videos/*").setName(VIDEO_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(corsHeaders)
-                .handler(new ProxyHandler(cache, fills, prefetcher, metrics, config.name(), clock));
+                .handler(new ProxyHandler(cache, hot, fills, prefetcher, metrics, config.name(), clock));
         router.options("/videos/*").setName(VIDEO_ROUTE).handler(cors.preflight(VIDEO_METHODS, REQUEST_HEADERS));
         router.route("/videos/*").setName(VIDEO_ROUTE)
                 .handler(corsHeaders)

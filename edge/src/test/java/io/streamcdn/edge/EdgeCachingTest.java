@@ -270,4 +270,24 @@ class EdgeCachingTest {
         }
         assertThat(files.servedCount() - before).isEqualTo(20);
     }
+
+    @Test
+    void smallHotObjectsAreServedFromMemoryWithTheSameBytesRangesAndValidators() throws Exception {
+        byte[] content = files.publish("hotsmall", "720p/init.mp4", 4_096);
+        String path = OriginFiles.url("hotsmall", "720p/init.mp4");
+        edge.get(path);
+        edge.awaitMetric("streamcdn_edge_stored_total", 1);
+        edge.get(path); // from disk; loads it into memory
+        edge.awaitMetric("streamcdn_edge_memory_bytes", 4_096);
+
+        HttpResponse<byte[]> whole = edge.get(path);
+        HttpResponse<byte[]> range = edge.get(path, "Range", "bytes=100-199");
+        HttpResponse<byte[]> notModified = edge.get(path, "If-None-Match", whole.headers().firstValue("ETag").orElseThrow());
+
+        assertThat(whole.headers().firstValue("X-Cache")).contains("HIT");
+        assertThat(whole.body()).isEqualTo(content);
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(content, 100, 200));
+        assertThat(notModified.statusCode()).isEqualTo(304);
+    }
 }

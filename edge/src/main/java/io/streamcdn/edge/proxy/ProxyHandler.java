@@ -10,8 +10,10 @@ import io.streamcdn.common.http.Validators;
 import io.streamcdn.edge.cache.CacheEntry;
 import io.streamcdn.edge.cache.CachedResponse;
 import io.streamcdn.edge.cache.DiskCache;
+import io.streamcdn.edge.cache.HotObjects;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -55,10 +57,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     private final String name;
     private final String via;
     private final Clock clock;
+    private final HotObjects hot;
 
-    public ProxyHandler(DiskCache cache, Fills fills, Prefetcher prefetcher, ProxyMetrics metrics, String name,
-                        Clock clock) {
+    public ProxyHandler(DiskCache cache, HotObjects hot, Fills fills, Prefetcher prefetcher, ProxyMetrics metrics,
+                        String name, Clock clock) {
         this.clock = clock;
+        this.hot = hot;
         this.cache = cache;
         this.fills = fills;
         this.prefetcher = prefetcher;
@@ -126,6 +130,17 @@ public final class ProxyHandler implements Handler<RoutingContext> {
             return;
         }
         long bodyBytes = length;
+        Buffer inMemory = hot.get(entry);
+        if (inMemory != null) {
+            response.end(inMemory.slice((int) offset, (int) (offset + length)));
+            metrics.served(status, bodyBytes);
+            afterServed(request, key);
+            return;
+        }
+        if (HotObjects.fits(cached.length())) {
+            // Kept in memory from now on; this response still goes out from the file.
+            ctx.vertx().fileSystem().readFile(entry.body().toString()).onSuccess(body -> hot.put(entry, body));
+        }
         response.sendFile(entry.body().toString(), offset, length).onComplete(sent -> {
             if (sent.succeeded()) {
                 metrics.served(status, bodyBytes);
