@@ -26,11 +26,12 @@ public final class AccessLog implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (!LOG.isInfoEnabled()) {
+            ctx.next(); // access logging off (a WARN log level): no per-request work at all
+            return;
+        }
         long startNanos = System.nanoTime();
         ctx.addEndHandler(result -> {
-            if (!LOG.isInfoEnabled()) {
-                return;
-            }
             HttpServerRequest request = ctx.request();
             SocketAddress remote = request.remoteAddress();
             LOG.info(String.format(Locale.ROOT, "%s %s %d %d B %d ms %s %s%s",

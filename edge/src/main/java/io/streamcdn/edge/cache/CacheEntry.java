@@ -1,5 +1,7 @@
 package io.streamcdn.edge.cache;
 
+import io.streamcdn.common.http.Validators;
+
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,11 +16,13 @@ public final class CacheEntry {
     private final int weight;
     private final AtomicBoolean prefetched;
     private volatile CachedResponse response;
+    private volatile Validators validators;
 
     CacheEntry(Path body, Path metadata, CachedResponse response, int weight, boolean prefetched) {
         this.body = body;
         this.metadata = metadata;
         this.response = response;
+        this.validators = response.validators();
         this.weight = weight;
         this.prefetched = new AtomicBoolean(prefetched);
     }
@@ -40,7 +44,13 @@ public final class CacheEntry {
     }
 
     void response(CachedResponse refreshed) {
+        this.validators = refreshed.validators();
         this.response = refreshed;
+    }
+
+    /** The stored validators, parsed once (a hit must not parse dates again). */
+    public Validators validators() {
+        return validators;
     }
 
     /** Bytes it holds on disk, body and metadata: what it weighs against the cache's limit. */

@@ -112,7 +112,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         decorate(response, cached.header("Via").orElse(null), status, cached.ageSeconds(now));
         response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
 
-        ServeDecision decision = ServeDecision.decide(ServeDecision.Request.of(request), cached.validators());
+        ServeDecision decision = ServeDecision.decide(ServeDecision.Request.of(request), entry.validators());
         if (!answerConditions(ctx, decision, cached.length(), status)) {
             return;
         }
