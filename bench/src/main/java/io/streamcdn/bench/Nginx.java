@@ -70,6 +70,11 @@ final class Nginx implements AutoCloseable {
         return "root".equals(System.getProperty("user.name")) ? "user root;" : "";
     }
 
+    /** The master's process id; its workers are its children. */
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }
