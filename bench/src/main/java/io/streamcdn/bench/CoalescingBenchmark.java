@@ -42,13 +42,17 @@ final class CoalescingBenchmark implements Callable<Integer> {
     @Option(names = "--trickle-ms", defaultValue = "1000", description = "Time the origin takes to send the 1 MB body (default: ${DEFAULT-VALUE}).")
     int trickleMs;
 
+    @Option(names = "--quiet-wait", defaultValue = "180",
+            description = "Seconds to wait before each round for the machine to be idle (default: ${DEFAULT-VALUE}).")
+    int quietWait;
+
     @Option(names = "--edge-jvm-opts", defaultValue = "", split = " ",
             description = "JVM flags for the edge process, space-separated (default: none).")
     List<String> edgeJvmOpts;
 
     /** One side's result for one round. */
     private record Round(String side, int upstreamFetches, List<ColdRush.Waiter> waiters, int complete,
-                         boolean identical) {
+                         boolean identical, String cpu) {
 
         double[] firstByte() {
             return waiters.stream().filter(w -> w.firstByteMs() >= 0).mapToDouble(ColdRush.Waiter::firstByteMs).toArray();
@@ -65,7 +69,8 @@ final class CoalescingBenchmark implements Callable<Integer> {
             return String.format(Locale.ROOT, "%-5s upstream fetches %d  TTFB p50 %6.0f  p99 %6.0f  max %6.0f ms  "
                             + "total p50 %6.0f  p99 %6.0f ms  complete %d/%d  identical %s",
                     side, upstreamFetches, percentile(ttfb, 50), percentile(ttfb, 99), percentile(ttfb, 100),
-                    percentile(total, 50), percentile(total, 99), complete, waiters.size(), identical ? "yes" : "NO");
+                    percentile(total, 50), percentile(total, 99), complete, waiters.size(), identical ? "yes" : "NO")
+                    + (cpu.isEmpty() ? "" : "  (" + cpu + ")");
         }
     }
 
@@ -82,19 +87,19 @@ final class CoalescingBenchmark implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), clients, headerDelayMs, trickleMs);
             String nginxBase = "http://127.0.0.1:" + nginx.port();
             System.out.println("warm-up (not counted):");
-            System.out.println("  " + rush("edge", edge.url(""), origin, "warmupedge"));
-            System.out.println("  " + rush("nginx", nginxBase, origin, "warmupnginx"));
+            System.out.println("  " + rush("edge", edge.url(""), edge.pid(), origin, "warmupedge"));
+            System.out.println("  " + rush("nginx", nginxBase, nginx.pid(), origin, "warmupnginx"));
             List<Round> edgeRounds = new ArrayList<>();
             List<Round> nginxRounds = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 String suffix = String.format(Locale.ROOT, "%02d", round);
                 System.out.println("round " + round + ":");
                 if (round % 2 == 1) {
-                    edgeRounds.add(print(rush("edge", edge.url(""), origin, "coldedge" + suffix)));
-                    nginxRounds.add(print(rush("nginx", nginxBase, origin, "coldnginx" + suffix)));
+                    edgeRounds.add(print(rush("edge", edge.url(""), edge.pid(), origin, "coldedge" + suffix)));
+                    nginxRounds.add(print(rush("nginx", nginxBase, nginx.pid(), origin, "coldnginx" + suffix)));
                 } else {
-                    nginxRounds.add(print(rush("nginx", nginxBase, origin, "coldnginx" + suffix)));
-                    edgeRounds.add(print(rush("edge", edge.url(""), origin, "coldedge" + suffix)));
+                    nginxRounds.add(print(rush("nginx", nginxBase, nginx.pid(), origin, "coldnginx" + suffix)));
+                    edgeRounds.add(print(rush("edge", edge.url(""), edge.pid(), origin, "coldedge" + suffix)));
                 }
             }
             System.out.println();
@@ -112,11 +117,18 @@ final class CoalescingBenchmark implements Callable<Integer> {
         return round;
     }
 
-    /** The clients ask for {@code /videos/<videoId>/seg-00001.m4s}, a name neither cache has seen. */
-    private Round rush(String side, String base, SlowOrigin origin, String videoId) throws Exception {
+    /**
+     * The clients ask for {@code /videos/<videoId>/seg-00001.m4s}, a name neither cache has seen, once the
+     * machine is idle; the CPU used meanwhile is accounted (the driver's share is the 200 clients and the
+     * slow origin).
+     */
+    private Round rush(String side, String base, long serverPid, SlowOrigin origin, String videoId) throws Exception {
         String path = "/videos/" + videoId + "/seg-00001.m4s";
         byte[] expected = SlowOrigin.body(path, BODY_BYTES);
+        CpuLedger.awaitQuiet(0.15, Duration.ofSeconds(quietWait));
+        CpuLedger.Snapshot before = CpuLedger.take(serverPid);
         List<ColdRush.Waiter> waiters = ColdRush.run(base + path, expected, clients, Duration.ofSeconds(60));
+        CpuLedger.Usage cpu = CpuLedger.between(before, CpuLedger.take(serverPid));
         int complete = (int) waiters.stream().filter(w -> w.complete(BODY_BYTES)).count();
         // Identical: every body is the origin's, byte for byte (so all of them are the same).
         boolean identical = complete == waiters.size();
@@ -127,7 +139,9 @@ final class CoalescingBenchmark implements Callable<Integer> {
                 break; // one example is enough; the count is in the summary line
             }
         }
-        return new Round(side, origin.requests(path), waiters, complete, identical);
+        return new Round(side, origin.requests(path), waiters, complete, identical,
+                String.format(Locale.ROOT, "cpu s: server %.2f, driver %.2f, other %.2f", cpu.server(), cpu.driver(),
+                        cpu.other()));
     }
 
     private static String pooled(String side, List<Round> rounds) {
@@ -135,7 +149,7 @@ final class CoalescingBenchmark implements Callable<Integer> {
         int fetches = rounds.stream().mapToInt(Round::upstreamFetches).sum();
         int complete = rounds.stream().mapToInt(Round::complete).sum();
         boolean identical = rounds.stream().allMatch(Round::identical);
-        return new Round(side, fetches, all, complete, identical).toString()
+        return new Round(side, fetches, all, complete, identical, "").toString()
                 + String.format(Locale.ROOT, "  (upstream fetches per round: %s)",
                 rounds.stream().map(r -> Integer.toString(r.upstreamFetches())).toList());
     }

@@ -32,13 +32,19 @@ import java.util.concurrent.TimeUnit;
  * edge's first answer MISS, its second HIT); in every measured edge round the edge's own hit counter grows
  * by at least what wrk counted and its miss counter does not grow; any non-2xx or socket error is printed.
  * Each workload starts with an unmeasured wrk run against each server (the edge's JIT warms up; nginx
- * gets the same). The order alternates by round so neither server always runs first.
+ * gets the same). The order alternates by round so neither server always runs first. Each round waits for
+ * an idle machine and accounts for the CPU used meanwhile ({@link CpuLedger}); a round in which other
+ * processes used more than 5 % of the machine is flagged NOISY.
  */
 @Command(name = "edge-vs-nginx", mixinStandardHelpOptions = true,
         description = "Throughput and latency of the warm edge vs nginx serving the same files, alternating in one run.")
 final class EdgeVsNginxBenchmark implements Callable<Integer> {
 
     private static final String VIDEO_ID = "benchvideo1";
+    /** A round starts once the machine has had a second this idle (in busy cores)... */
+    private static final double QUIET_CORES = 0.15;
+    /** ...and is flagged when other processes used more than this share of the machine during it. */
+    private static final double NOISY_SHARE = 0.05;
 
     @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds per workload and server (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -65,6 +71,10 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
             description = "JVM flags for the edge process, space-separated (default: none, the JVM's defaults).")
     List<String> edgeJvmOpts;
 
+    @Option(names = "--quiet-wait", defaultValue = "180",
+            description = "Seconds to wait before each round for the machine to be idle (default: ${DEFAULT-VALUE}).")
+    int quietWait;
+
     @Option(names = "--access-log", description = "Both servers write an access log (nginx to a file, the edge at INFO to its log file); default: neither.")
     boolean accessLog;
 
@@ -72,11 +82,17 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
     private record Workload(String name, PublishedFiles files, Path script) {
     }
 
-    /** One measured round of one server. */
-    private record Measured(Wrk.Result wrk, double cpuSeconds) {
+    /** One measured round of one server, with who used the CPU meanwhile. */
+    private record Measured(Wrk.Result wrk, CpuLedger.Usage cpu, boolean noisy) {
         /** CPU milliseconds the server spent per 1000 responses. */
         double cpuPerThousand() {
-            return wrk.requests() == 0 ? 0 : 1e6 * cpuSeconds / wrk.requests();
+            return wrk.requests() == 0 ? 0 : 1e6 * cpu.server() / wrk.requests();
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s)%s", wrk, cpuPerThousand(), cpu,
+                    noisy ? "  NOISY: other processes used the CPU" : "");
         }
     }
 
@@ -211,35 +227,41 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
             }
             nginxRounds.add(n);
             edgeRounds.add(e);
-            System.out.printf(Locale.ROOT, "%s round %d  nginx %s  cpu %.1f ms/1000 req%n", workload.name(), round,
-                    n.wrk(), n.cpuPerThousand());
-            System.out.printf(Locale.ROOT, "%s round %d  edge  %s  cpu %.1f ms/1000 req   edge/nginx: req/s %.3fx, "
-                            + "p99 %.3fx%n", workload.name(), round, e.wrk(), e.cpuPerThousand(),
-                    e.wrk().requestsPerSecond() / n.wrk().requestsPerSecond(), e.wrk().p99Ms() / n.wrk().p99Ms());
+            System.out.printf(Locale.ROOT, "%s round %d  nginx %s%n", workload.name(), round, n);
+            System.out.printf(Locale.ROOT, "%s round %d  edge  %s%n", workload.name(), round, e);
+            System.out.printf(Locale.ROOT, "%s round %d  edge/nginx: req/s %.3fx, p50 %.3fx, p99 %.3fx%n", workload.name(),
+                    round, e.wrk().requestsPerSecond() / n.wrk().requestsPerSecond(), e.wrk().p50Ms() / n.wrk().p50Ms(),
+                    e.wrk().p99Ms() / n.wrk().p99Ms());
         }
         return summaryLine(workload, nginxRounds, edgeRounds);
     }
 
     private Measured measureNginx(String url, Nginx nginx, Workload workload) throws Exception {
-        double cpu = ProcessCpu.seconds(nginx.pid());
+        CpuLedger.awaitQuiet(QUIET_CORES, Duration.ofSeconds(quietWait));
+        CpuLedger.Snapshot before = CpuLedger.take(nginx.pid());
         Wrk.Result result = Wrk.run(url, connections, wrkThreads, seconds, workload.script());
-        return new Measured(result, ProcessCpu.seconds(nginx.pid()) - cpu);
+        return measured(result, CpuLedger.between(before, CpuLedger.take(nginx.pid())));
+    }
+
+    private Measured measured(Wrk.Result result, CpuLedger.Usage cpu) {
+        return new Measured(result, cpu, cpu.other() > NOISY_SHARE * Runtime.getRuntime().availableProcessors() * seconds);
     }
 
     /** One edge round; fails unless the edge's counters show every counted response was a hit. */
     private Measured measureEdge(String url, EdgeProcess edge, Workload workload) throws Exception {
         String metrics = edge.url("/metrics");
+        CpuLedger.awaitQuiet(QUIET_CORES, Duration.ofSeconds(quietWait));
         EdgeCounters before = EdgeCounters.scrape(metrics);
-        double cpu = ProcessCpu.seconds(edge.pid());
+        CpuLedger.Snapshot cpu = CpuLedger.take(edge.pid());
         Wrk.Result result = Wrk.run(url, connections, wrkThreads, seconds, workload.script());
-        double cpuSeconds = ProcessCpu.seconds(edge.pid()) - cpu;
+        CpuLedger.Usage usage = CpuLedger.between(cpu, CpuLedger.take(edge.pid()));
         EdgeCounters served = EdgeCounters.scrape(metrics).minus(before);
         // wrk does not count responses still in flight when it stops, so hits may exceed its count a little.
         if (served.misses() != 0 || served.hits() < result.requests()) {
             throw new IllegalStateException(String.format(Locale.ROOT, "the edge was not all hits: wrk counted %d "
                     + "responses, the edge %.0f hits and %.0f misses", result.requests(), served.hits(), served.misses()));
         }
-        return new Measured(result, cpuSeconds);
+        return measured(result, usage);
     }
 
     private static String summaryLine(Workload workload, List<Measured> nginx, List<Measured> edge) {
@@ -251,13 +273,15 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
         double eP99 = median(edge.stream().mapToDouble(m -> m.wrk().p99Ms()).toArray());
         double nCpu = median(nginx.stream().mapToDouble(Measured::cpuPerThousand).toArray());
         double eCpu = median(edge.stream().mapToDouble(Measured::cpuPerThousand).toArray());
+        long noisy = nginx.stream().filter(Measured::noisy).count() + edge.stream().filter(Measured::noisy).count();
         long errors = nginx.stream().mapToLong(m -> m.wrk().non2xx() + m.wrk().socketErrors()).sum()
                 + edge.stream().mapToLong(m -> m.wrk().non2xx() + m.wrk().socketErrors()).sum();
         return String.format(Locale.ROOT, "%s  nginx %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %5.1f ms/1000 req%n"
                         + "%s  edge  %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %5.1f ms/1000 req%n"
-                        + "%s  edge/nginx: req/s %.3fx  p50 %.3fx  p99 %.3fx  (non-2xx + socket errors, all rounds: %d)",
+                        + "%s  edge/nginx: req/s %.3fx  p50 %.3fx  p99 %.3fx  (non-2xx + socket errors, all rounds: %d; "
+                        + "noisy rounds: %d)",
                 workload.name(), nRps, nP50, nP99, nCpu, workload.name(), eRps, eP50, eP99, eCpu,
-                workload.name(), eRps / nRps, eP50 / nP50, eP99 / nP99, errors);
+                workload.name(), eRps / nRps, eP50 / nP50, eP99 / nP99, errors, noisy);
     }
 
     static double median(double[] values) {
