@@ -52,7 +52,9 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of one measured wrk round (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Unmeasured wrk run per server and workload first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "20",
+            description = "Unmeasured wrk run per server and workload first; the edge's JIT compiler needs 10-20 s of load "
+                    + "on two cores (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--connections", defaultValue = "64", description = "wrk connections (default: ${DEFAULT-VALUE}).")
@@ -83,7 +85,7 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
     }
 
     /** One measured round of one server, with who used the CPU meanwhile. */
-    private record Measured(Wrk.Result wrk, CpuLedger.Usage cpu, boolean noisy) {
+    private record Measured(Wrk.Result wrk, CpuLedger.Usage cpu, double jitSeconds, boolean noisy) {
         /** CPU milliseconds the server spent per 1000 responses. */
         double cpuPerThousand() {
             return wrk.requests() == 0 ? 0 : 1e6 * cpu.server() / wrk.requests();
@@ -91,7 +93,8 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s)%s", wrk, cpuPerThousand(), cpu,
+            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s%s)%s", wrk, cpuPerThousand(), cpu,
+                    jitSeconds < 0 ? "" : String.format(Locale.ROOT, "; of the server's, JIT compiler %.1f", jitSeconds),
                     noisy ? "  NOISY: other processes used the CPU" : "");
         }
     }
@@ -240,11 +243,12 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
         CpuLedger.awaitQuiet(QUIET_CORES, Duration.ofSeconds(quietWait));
         CpuLedger.Snapshot before = CpuLedger.take(nginx.pid());
         Wrk.Result result = Wrk.run(url, connections, wrkThreads, seconds, workload.script());
-        return measured(result, CpuLedger.between(before, CpuLedger.take(nginx.pid())));
+        return measured(result, CpuLedger.between(before, CpuLedger.take(nginx.pid())), -1);
     }
 
-    private Measured measured(Wrk.Result result, CpuLedger.Usage cpu) {
-        return new Measured(result, cpu, cpu.other() > NOISY_SHARE * Runtime.getRuntime().availableProcessors() * seconds);
+    private Measured measured(Wrk.Result result, CpuLedger.Usage cpu, double jitSeconds) {
+        return new Measured(result, cpu, jitSeconds,
+                cpu.other() > NOISY_SHARE * Runtime.getRuntime().availableProcessors() * seconds);
     }
 
     /** One edge round; fails unless the edge's counters show every counted response was a hit. */
@@ -253,15 +257,17 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
         CpuLedger.awaitQuiet(QUIET_CORES, Duration.ofSeconds(quietWait));
         EdgeCounters before = EdgeCounters.scrape(metrics);
         CpuLedger.Snapshot cpu = CpuLedger.take(edge.pid());
+        double jit = ProcessCpu.threadSeconds(edge.pid(), "C1 Compiler") + ProcessCpu.threadSeconds(edge.pid(), "C2 Compiler");
         Wrk.Result result = Wrk.run(url, connections, wrkThreads, seconds, workload.script());
         CpuLedger.Usage usage = CpuLedger.between(cpu, CpuLedger.take(edge.pid()));
+        jit = ProcessCpu.threadSeconds(edge.pid(), "C1 Compiler") + ProcessCpu.threadSeconds(edge.pid(), "C2 Compiler") - jit;
         EdgeCounters served = EdgeCounters.scrape(metrics).minus(before);
         // wrk does not count responses still in flight when it stops, so hits may exceed its count a little.
         if (served.misses() != 0 || served.hits() < result.requests()) {
             throw new IllegalStateException(String.format(Locale.ROOT, "the edge was not all hits: wrk counted %d "
                     + "responses, the edge %.0f hits and %.0f misses", result.requests(), served.hits(), served.misses()));
         }
-        return measured(result, usage);
+        return measured(result, usage, jit);
     }
 
     private static String summaryLine(Workload workload, List<Measured> nginx, List<Measured> edge) {
