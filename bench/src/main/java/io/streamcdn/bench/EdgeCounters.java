@@ -24,7 +24,12 @@ record EdgeCounters(double hits, double misses) {
         if (response.statusCode() != 200) {
             throw new IOException(metricsUrl + " answered " + response.statusCode());
         }
-        return new EdgeCounters(requests(response.body(), "hit"), requests(response.body(), "miss"));
+        return parse(response.body());
+    }
+
+    /** Reads the counters from the Prometheus text of the edge's /metrics. */
+    static EdgeCounters parse(String prometheusText) {
+        return new EdgeCounters(requests(prometheusText, "hit"), requests(prometheusText, "miss"));
     }
 
     EdgeCounters minus(EdgeCounters before) {

@@ -47,6 +47,11 @@ final class Wrk {
         if (p.waitFor() != 0) {
             throw new IOException("wrk failed: " + out);
         }
+        return parse(out);
+    }
+
+    /** Reads wrk's {@code --latency} report. */
+    static Result parse(String out) {
         return new Result(number(out, "Requests/sec:\\s+([0-9.]+)"), latencyMs(out, "50%"), latencyMs(out, "99%"),
                 (long) number(out, "(\\d+) requests in "),
                 (long) numberOr(out, "Non-2xx or 3xx responses:\\s+(\\d+)", 0),
