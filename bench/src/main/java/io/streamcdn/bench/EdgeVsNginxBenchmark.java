@@ -103,26 +103,27 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("streamcdn-edge-vs-nginx");
         try {
-            return run(work);
+            return withOrigin(work);
         } finally {
             Folders.delete(work);
         }
     }
 
-    private int run(Path work) throws Exception {
+    private int withOrigin(Path work) throws Exception {
         Path data = work.resolve("data");
         // Files go in after the origin starts: at start it deletes video folders its catalog does not know.
         OriginServer origin = OriginServer.start(OriginConfig.builder().host("127.0.0.1").port(0).dataDir(data).build())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         try {
-            run(work, data, origin);
+            compare(work, data, origin);
         } finally {
             origin.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
         return 0;
     }
 
-    private void run(Path work, Path data, OriginServer origin) throws Exception {
+    /** Publishes the files, starts nginx and the edge, warms both up and measures every workload. */
+    private void compare(Path work, Path data, OriginServer origin) throws Exception {
         List<Workload> workloads = List.of(
                 new Workload("1 MB", PublishedFiles.write(data, VIDEO_ID, "720p", segments, 1 << 20, 1),
                         work.resolve("segments.lua")),
