@@ -29,6 +29,7 @@ final class Nginx implements AutoCloseable {
     static Nginx start(Path prefix, int port, String httpExtras, String serverBlock) throws IOException, InterruptedException {
         Files.createDirectories(prefix.resolve("logs"));
         String conf = """
+                %s
                 worker_processes auto;
                 error_log %s/logs/error.log warn;
                 pid %s/logs/nginx.pid;
@@ -50,7 +51,7 @@ final class Nginx implements AutoCloseable {
                     %s
                   }
                 }
-                """.formatted(prefix, prefix, prefix, prefix, prefix, prefix, prefix, httpExtras, port, serverBlock);
+                """.formatted(workerUser(), prefix, prefix, prefix, prefix, prefix, prefix, prefix, httpExtras, port, serverBlock);
         Files.createDirectories(prefix.resolve("tmp"));
         Path confFile = Files.writeString(prefix.resolve("nginx.conf"), conf);
         Process process = new ProcessBuilder(List.of("nginx", "-p", prefix.toString(), "-c", confFile.toString(),
@@ -59,6 +60,19 @@ final class Nginx implements AutoCloseable {
         Nginx nginx = new Nginx(process, port);
         nginx.awaitListening(Duration.ofSeconds(10));
         return nginx;
+    }
+
+    /**
+     * Started as root, nginx's workers would switch to {@code nobody}, who cannot read the benchmark's
+     * private (0700) temporary folders; keep them as the user we are.
+     */
+    private static String workerUser() {
+        return "root".equals(System.getProperty("user.name")) ? "user root;" : "";
+    }
+
+    /** The master's process id; its workers are its children. */
+    long pid() {
+        return process.pid();
     }
 
     int port() {

@@ -2,17 +2,23 @@ package io.streamcdn.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs Debian's {@code wrk} against one URL and reads requests/s and latency percentiles from its report. */
+/**
+ * Runs Debian's {@code wrk} against one server and reads requests/s, latency percentiles and error counts
+ * from its report. With a Lua script ({@link #pathCycler}) each connection walks through a list of paths.
+ */
 final class Wrk {
 
     /** One wrk run: throughput and latency in milliseconds. */
-    record Result(double requestsPerSecond, double p50Ms, double p99Ms, long non2xx, long socketErrors) {
+    record Result(double requestsPerSecond, double p50Ms, double p99Ms, long requests, long non2xx,
+                  long socketErrors) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  non-2xx %d  socket errors %d",
@@ -24,16 +30,58 @@ final class Wrk {
     }
 
     static Result run(String url, int connections, int threads, int seconds) throws IOException, InterruptedException {
+        return run(url, connections, threads, seconds, null);
+    }
+
+    /** As {@link #run(String, int, int, int)}, requests made by {@code script} (null: GET {@code url}). */
+    static Result run(String url, int connections, int threads, int seconds, Path script)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("wrk", "--latency", "-c", Integer.toString(connections),
-                "-t", Integer.toString(threads), "-d", seconds + "s", url));
+                "-t", Integer.toString(threads), "-d", seconds + "s", "--timeout", "10s"));
+        if (script != null) {
+            command.addAll(List.of("-s", script.toString()));
+        }
+        command.add(url);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("wrk failed: " + out);
         }
+        return parse(out);
+    }
+
+    /** Reads wrk's {@code --latency} report. */
+    static Result parse(String out) {
         return new Result(number(out, "Requests/sec:\\s+([0-9.]+)"), latencyMs(out, "50%"), latencyMs(out, "99%"),
+                (long) number(out, "(\\d+) requests in "),
                 (long) numberOr(out, "Non-2xx or 3xx responses:\\s+(\\d+)", 0),
                 socketErrors(out));
+    }
+
+    /**
+     * Writes a wrk script that sends GETs for {@code paths} in turn. Each wrk thread has its own Lua state
+     * and starts at a different offset, so the threads do not all ask for the same file at once.
+     */
+    static Path pathCycler(Path file, List<String> paths) throws IOException {
+        StringBuilder lua = new StringBuilder("local paths = {\n");
+        for (String path : paths) {
+            lua.append("  \"").append(path).append("\",\n");
+        }
+        lua.append("""
+                }
+                local i = 0
+                setup = function(thread)
+                  thread:set("offset", math.random(#paths))
+                end
+                init = function(args)
+                  i = tonumber(offset) or 0
+                end
+                request = function()
+                  i = i % #paths + 1
+                  return wrk.format("GET", paths[i])
+                end
+                """);
+        return Files.writeString(file, lua);
     }
 
     private static double latencyMs(String out, String percentile) {
