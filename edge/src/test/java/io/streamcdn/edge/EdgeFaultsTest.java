@@ -69,6 +69,31 @@ class EdgeFaultsTest {
     }
 
     @Test
+    void anUpstreamServerErrorServesTheStaleCopyOrA502() throws Exception {
+        try (io.streamcdn.edge.testing.FlakyUpstream upstream = new io.streamcdn.edge.testing.FlakyUpstream("<MPD/>");
+             TestEdge edge = TestEdge.start("edge-a", cacheDir, upstream.url(), clock, b -> b)) {
+            String cached = OriginFiles.url("flakyvideo", "manifest.mpd");
+            assertThat(edge.get(cached).headers().firstValue("X-Cache")).contains("MISS");
+            edge.awaitMetric("streamcdn_edge_stored_total", 1);
+
+            upstream.answer(503);
+            clock.advance(Duration.ofSeconds(61));
+            HttpResponse<byte[]> stale = edge.get(cached);
+            HttpResponse<byte[]> uncached = edge.get(OriginFiles.url("flakyvideo", "720p/seg-00001.m4s"));
+
+            assertThat(stale.statusCode()).isEqualTo(200);
+            assertThat(stale.headers().firstValue("X-Cache")).contains("STALE");
+            assertThat(new String(stale.body(), StandardCharsets.UTF_8)).isEqualTo("<MPD/>");
+            assertThat(uncached.statusCode()).isEqualTo(502);
+            assertThat(new String(uncached.body(), StandardCharsets.UTF_8)).contains("upstream_error", "answered 503");
+            assertThat(edge.metric("streamcdn_edge_upstream_requests_total{outcome=\"server_error\"")).isEqualTo(2);
+
+            upstream.answer(200); // recovered: the next use revalidates and is fresh again
+            assertThat(edge.get(cached).headers().firstValue("X-Cache")).contains("REVALIDATED");
+        }
+    }
+
+    @Test
     void anUpstreamThatNeverAnswersIsA504() throws Exception {
         try (SilentServer silent = new SilentServer();
              TestEdge edge = TestEdge.start("edge-a", cacheDir, silent.url(), clock, b -> b.upstreamTimeout("500ms"))) {
