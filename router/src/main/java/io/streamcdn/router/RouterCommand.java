@@ -1,0 +1,139 @@
+package io.streamcdn.router;
+
+import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.Version;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code streamcdn router}: flags (or {@code STREAMCDN_ROUTER_*}) into a {@link RouterConfig}, then the
+ * {@link RouterServer} until SIGTERM or SIGINT.
+ */
+@Command(name = "router", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Runs the router: knows the edges and their health, locates each viewer and sends it to "
+                + "the best edge (HTTP 302, JSON, DNS).",
+                "Every option can also be set by the environment variable shown with it; a flag wins over the "
+                        + "environment, which wins over the default."})
+public final class RouterCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterCommand.class);
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = RouterConfig.DEFAULT_HOST,
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_HOST")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + RouterConfig.DEFAULT_PORT,
+            description = "HTTP port; 0 picks a free one. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_PORT")
+    int port;
+
+    @Option(names = "--edges", paramLabel = "FILE", defaultValue = "",
+            description = "JSON file of static edges ({\"edges\": [{\"name\", \"url\", \"location\", ...}]}). "
+                    + "Env: STREAMCDN_ROUTER_EDGES")
+    String edges;
+
+    @Option(names = "--geoip", paramLabel = "MMDB", defaultValue = "",
+            description = "MaxMind GeoIP2/GeoLite2 City database. Env: STREAMCDN_ROUTER_GEOIP")
+    String geoip;
+
+    @Option(names = "--coverage-zones", paramLabel = "FILE", defaultValue = "",
+            description = "Coverage zone file (Traffic Router's format: networks to zones), checked before GeoIP. "
+                    + "Env: STREAMCDN_ROUTER_COVERAGE_ZONES")
+    String coverageZones;
+
+    @Option(names = "--default-location", paramLabel = "LAT,LON", defaultValue = "",
+            description = "Where viewers nothing can locate are assumed to be. Env: STREAMCDN_ROUTER_DEFAULT_LOCATION")
+    String defaultLocation;
+
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR,...", defaultValue = "",
+            description = "Peers whose X-Forwarded-For is believed, like 10.0.0.0/8. Env: STREAMCDN_ROUTER_TRUSTED_PROXIES")
+    String trustedProxies;
+
+    @Option(names = "--dns-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Port of the authoritative DNS server (UDP and TCP); needs --dns-zone. "
+                    + "Env: STREAMCDN_ROUTER_DNS_PORT")
+    int dnsPort;
+
+    @Option(names = "--dns-zone", paramLabel = "ZONE", defaultValue = "",
+            description = "The DNS zone the router answers for, like cdn.example. Env: STREAMCDN_ROUTER_DNS_ZONE")
+    String dnsZone;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s",
+            description = "How often each edge's /health is checked. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ROUTER_HEALTH_INTERVAL")
+    String healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            description = "How long one health check may take. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_HEALTH_TIMEOUT")
+    String healthTimeout;
+
+    @Option(names = "--heartbeat-timeout", paramLabel = "DURATION", defaultValue = "15s",
+            description = "A self-registered edge silent this long is unavailable. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ROUTER_HEARTBEAT_TIMEOUT")
+    String heartbeatTimeout;
+
+    @Option(names = "--tolerance-km", paramLabel = "KM", defaultValue = "500",
+            description = "Edges this much farther than the nearest share its viewers (by video). "
+                    + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_TOLERANCE_KM")
+    double toleranceKm;
+
+    @Option(names = "--max-load", paramLabel = "RATIO", defaultValue = "0.9",
+            description = "Edges reporting more load than this are skipped while others are available. "
+                    + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_MAX_LOAD")
+    double maxLoad;
+
+    public RouterConfig config() {
+        return RouterConfig.builder()
+                .host(host).port(port)
+                .edgesFile(edges.isBlank() ? null : Path.of(edges))
+                .geoip(geoip.isBlank() ? null : Path.of(geoip))
+                .coverageZones(coverageZones.isBlank() ? null : Path.of(coverageZones))
+                .defaultLocation(defaultLocation)
+                .trustedProxies(trustedProxies)
+                .dns(dnsPort < 0 ? null : dnsPort, dnsZone)
+                .healthInterval(healthInterval).healthTimeout(healthTimeout).heartbeatTimeout(heartbeatTimeout)
+                .toleranceKm(toleranceKm).maxLoad(maxLoad)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RouterConfig config = config();
+        LOG.info("starting router {}: {}", Version.current(), config.describe());
+        RouterServer server;
+        try {
+            server = RouterServer.start(config).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BindException) {
+                throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " ("
+                        + e.getCause().getMessage() + "); pick another --port or --host");
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        LOG.info("router listening on http://{}:{}/", config.host(), server.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("router did not stop cleanly: {}", e.toString());
+            } finally {
+                stopped.countDown();
+            }
+        }, "router-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

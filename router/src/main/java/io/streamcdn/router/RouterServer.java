@@ -1,0 +1,204 @@
+package io.streamcdn.router;
+
+import io.streamcdn.common.MetricsHandler;
+import io.streamcdn.common.RoleCommand;
+import io.streamcdn.common.RoleRuntime;
+import io.streamcdn.common.Version;
+import io.streamcdn.common.http.AccessLog;
+import io.streamcdn.common.http.DateHeader;
+import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.router.http.EdgeApi;
+import io.streamcdn.router.http.RouterMetrics;
+import io.streamcdn.router.http.ViewerRequests;
+import io.streamcdn.router.locate.CoverageZones;
+import io.streamcdn.router.locate.GeoIp;
+import io.streamcdn.router.locate.Locator;
+import io.streamcdn.router.net.ClientAddress;
+import io.streamcdn.router.registry.EdgeDescription;
+import io.streamcdn.router.registry.EdgeRegistry;
+import io.streamcdn.router.registry.HealthChecker;
+import io.streamcdn.router.routing.EdgeSelector;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The router, assembled: edges from the static file, GeoIP and coverage zones loaded (off the event loop),
+ * health checks started, routes mounted, one HTTP server listening.
+ * <pre>
+ *   GET, HEAD  /videos/{id}/...             302 to the chosen edge's same URL
+ *   GET        /api/route?video={id}        the viewer and the ranked edges, as JSON
+ *   GET        /api/edges                   the registry with health and load
+ *   POST       /api/edges/{name}/heartbeat  an edge registers itself (heartbeat contract 1)
+ *   DELETE     /api/edges/{name}            an edge leaves
+ *   GET        /metrics, /health
+ * </pre>
+ */
+public final class RouterServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /** Heartbeats are small; anything larger is not one. */
+    static final long MAX_HEARTBEAT_BYTES = 64 * 1024;
+
+    private final RouterConfig config;
+    private final RoleRuntime runtime;
+    private final Parts parts;
+    private final HttpServer server;
+
+    private RouterServer(RouterConfig config, RoleRuntime runtime, Parts parts, HttpServer server) {
+        this.config = config;
+        this.runtime = runtime;
+        this.parts = parts;
+        this.server = server;
+    }
+
+    /** What start-up loads from disk (blocking), then the parts built on it. */
+    private record Parts(EdgeRegistry registry, Locator locator, Optional<GeoIp> geoIp, HealthChecker health,
+                         EdgeSelector selector) {
+
+        static Parts open(Vertx vertx, RouterConfig config, RoleRuntime runtime) throws IOException {
+            EdgeRegistry registry = new EdgeRegistry(config.heartbeatTimeout(), runtime.registry());
+            CoverageZones zones = CoverageZones.none();
+            try {
+                if (config.edgesFile().isPresent()) {
+                    registry.addStatic(EdgeDescription.file(json(config.edgesFile().get(), "--edges")));
+                }
+                if (config.coverageZones().isPresent()) {
+                    zones = CoverageZones.parse(json(config.coverageZones().get(), "--coverage-zones"));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new io.streamcdn.common.ConfigException("--edges / --coverage-zones: " + e.getMessage());
+            }
+            Optional<GeoIp> geoIp = Optional.empty();
+            if (config.geoip().isPresent()) {
+                geoIp = Optional.of(GeoIp.open(config.geoip().get()));
+                LOG.info("GeoIP database {} ({})", config.geoip().get(), geoIp.get().type());
+            }
+            Locator locator = new Locator(zones, geoIp, config.defaultLocation());
+            HealthChecker health = new HealthChecker(vertx, registry, config.healthInterval(), config.healthTimeout());
+            EdgeSelector selector = new EdgeSelector(registry, locator, config.toleranceKm(), config.maxLoad());
+            return new Parts(registry, locator, geoIp, health, selector);
+        }
+
+        private static JsonObject json(java.nio.file.Path file, String flag) throws IOException {
+            try {
+                return new JsonObject(Buffer.buffer(Files.readAllBytes(file)));
+            } catch (RuntimeException e) {
+                throw new io.streamcdn.common.ConfigException(flag + " " + file + " is not valid: " + e.getMessage());
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(RoleCommand.run("router", new RouterCommand(), args));
+    }
+
+    /** Loads, checks and listens; the future belongs to no Vert.x context. */
+    public static Future<RouterServer> start(RouterConfig config) {
+        long startedNanos = System.nanoTime();
+        RoleRuntime runtime = new RoleRuntime("router");
+        Vertx vertx = runtime.vertx();
+        CompletableFuture<RouterServer> started = new CompletableFuture<>();
+        vertx.executeBlocking(() -> Parts.open(vertx, config, runtime), false)
+                .compose(parts -> {
+                    Router router = routes(vertx, config, runtime, parts, startedNanos);
+                    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                            .setTcpNoDelay(true).setHttp2ClearTextEnabled(true);
+                    return vertx.createHttpServer(options).requestHandler(router).listen()
+                            .map(server -> new RouterServer(config, runtime, parts, server))
+                            .onSuccess(router1 -> parts.health().start());
+                })
+                .onComplete(result -> {
+                    if (result.succeeded()) {
+                        LOG.info("router listening on {}:{} ({} edges from the file)", config.host(),
+                                result.result().port(), result.result().parts.registry().all().size());
+                        started.complete(result.result());
+                    } else {
+                        runtime.shutdown().whenComplete((ignored, e) -> started.completeExceptionally(result.cause()));
+                    }
+                });
+        return Future.fromCompletionStage(started);
+    }
+
+    static Router routes(Vertx vertx, RouterConfig config, RoleRuntime runtime, Parts parts, long startedNanos) {
+        RouterMetrics metrics = new RouterMetrics(runtime.registry());
+        ViewerRequests viewers = new ViewerRequests(parts.selector(), new ClientAddress(config.trustedProxies()), metrics);
+        EdgeApi edges = new EdgeApi(parts.registry(), parts.health());
+
+        Router router = Router.router(vertx);
+        router.route().handler(new AccessLog());
+        router.route().handler(new DateHeader());
+        router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
+        router.get("/health").setName("/health").handler(ctx -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(new JsonObject().put("status", parts.registry().available().isEmpty() ? "no-edges" : "ok")
+                        .put("role", "router").put("version", Version.current())
+                        .put("uptimeSeconds", (System.nanoTime() - startedNanos) / 1_000_000_000L)
+                        .put("edges", parts.registry().all().size())
+                        .put("available", parts.registry().available().size()).encode()));
+        router.route("/videos/:id/*").setName("/videos/:id/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(viewers::redirect);
+        router.get("/api/route").setName("/api/route").handler(viewers::route);
+        router.get("/api/edges").setName("/api/edges").handler(edges::list);
+        router.post("/api/edges/:name/heartbeat").setName("/api/edges/:name/heartbeat")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_HEARTBEAT_BYTES))
+                .handler(edges::heartbeat);
+        router.delete("/api/edges/:name").setName("/api/edges/:name").handler(edges::deregister);
+        new JsonErrors("router", failure -> Optional.empty(),
+                "the router answers /videos/{id}/..., /api/route?video=, /api/edges, /health and /metrics").mount(router);
+        return router;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    /** Stops listening (letting in-flight requests finish), stops the checks, closes Vert.x. */
+    public Future<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        server.shutdown(SHUTDOWN_GRACE).onComplete(ignored -> CompletableFuture.runAsync(() -> {
+            parts.health().close();
+            parts.geoIp().ifPresent(g -> {
+                try {
+                    g.close();
+                } catch (IOException e) {
+                    LOG.debug("closing GeoIP: {}", e.toString());
+                }
+            });
+        }).thenCompose(done -> runtime.shutdown()).whenComplete((done, error) -> {
+            LOG.info("router stopped");
+            if (error == null) {
+                closed.complete(null);
+            } else {
+                closed.completeExceptionally(error);
+            }
+        }));
+        return Future.fromCompletionStage(closed);
+    }
+
+    /** For tests: the edges the router knows, and their state. */
+    List<io.streamcdn.router.registry.EdgeStatus> edges() {
+        return List.copyOf(parts.registry().all());
+    }
+}

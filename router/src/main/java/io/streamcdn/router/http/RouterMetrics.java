@@ -1,0 +1,54 @@
+package io.streamcdn.router.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The router's decision meters. Labels: the chosen edge's name (a bounded set: the edges the operator runs),
+ * the reason, and the front end; never a viewer address or a video id.
+ * <pre>
+ *   streamcdn_router_decisions_total{edge,reason,api}   redirects and route answers, by chosen edge and reason
+ *   streamcdn_router_no_edge_total{api}                 requests answered 503 (no edge available)
+ *   streamcdn_router_lookup_seconds                     locate + rank time per decision (histogram)
+ * </pre>
+ */
+public final class RouterMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> noEdge = new ConcurrentHashMap<>();
+    private final Timer lookup;
+
+    public RouterMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.lookup = Timer.builder("streamcdn.router.lookup").description("Time to locate a viewer and rank the edges")
+                .publishPercentileHistogram().register(registry);
+        noEdge("redirect");
+        noEdge("route");
+    }
+
+    public void decided(String edge, String reason, String api) {
+        decisions.computeIfAbsent(edge + '\u0000' + reason + '\u0000' + api, k -> Counter.builder("streamcdn.router.decisions")
+                .tag("edge", edge).tag("reason", reason).tag("api", api)
+                .description("Viewers sent to an edge, by edge, reason and front end").register(registry)).increment();
+    }
+
+    public void noEdge(String api) {
+        noEdge.computeIfAbsent(api, a -> Counter.builder("streamcdn.router.no.edge").tag("api", a)
+                .description("Requests answered 503 because no edge was available").register(registry));
+    }
+
+    public void noEdgeAnswered(String api) {
+        noEdge(api);
+        noEdge.get(api).increment();
+    }
+
+    public void lookup(long nanos) {
+        lookup.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

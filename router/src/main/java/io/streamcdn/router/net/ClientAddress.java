@@ -1,0 +1,75 @@
+package io.streamcdn.router.net;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who the viewer is: the connection's peer, unless that peer is a trusted proxy (a load balancer in front
+ * of the router), in which case {@code X-Forwarded-For} is read from the right, skipping trusted hops, and
+ * the first untrusted address is the viewer. A client cannot choose its own location by sending the header:
+ * from an untrusted peer it is ignored.
+ */
+public final class ClientAddress {
+
+    private final List<Cidr> trustedProxies;
+
+    public ClientAddress(List<Cidr> trustedProxies) {
+        this.trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** The outcome: the viewer's address, or why the request names none usable. */
+    public sealed interface Result permits Found, Bad {
+    }
+
+    public record Found(InetAddress address) implements Result {
+    }
+
+    public record Bad(String reason) implements Result {
+    }
+
+    public Result resolve(String peer, String forwardedFor) {
+        Optional<InetAddress> connection = Cidr.literal(peer);
+        if (connection.isEmpty()) {
+            return new Bad("the connection's address '" + peer + "' is not an IP address");
+        }
+        InetAddress current = connection.get();
+        if (forwardedFor == null || !trusted(current)) {
+            return new Found(current);
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = stripPort(hops[i].strip());
+            Optional<InetAddress> address = Cidr.literal(hop);
+            if (address.isEmpty()) {
+                return new Bad("X-Forwarded-For holds '" + hops[i].strip() + "', which is not an IP address");
+            }
+            current = address.get();
+            if (!trusted(current)) {
+                return new Found(current);
+            }
+        }
+        return new Found(current);
+    }
+
+    private boolean trusted(InetAddress address) {
+        for (Cidr network : trustedProxies) {
+            if (network.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code 192.0.2.1:5000} and {@code [2001:db8::1]:5000} carry a port some proxies add. */
+    private static String stripPort(String hop) {
+        if (hop.startsWith("[") && hop.contains("]")) {
+            return hop.substring(1, hop.indexOf(']'));
+        }
+        int colon = hop.indexOf(':');
+        if (colon > 0 && hop.indexOf(':', colon + 1) < 0 && hop.contains(".")) {
+            return hop.substring(0, colon);
+        }
+        return hop;
+    }
+}
