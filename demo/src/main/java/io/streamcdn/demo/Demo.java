@@ -6,6 +6,8 @@ import io.streamcdn.media.SampleVideo;
 import io.streamcdn.edge.EdgeConfig;
 import io.streamcdn.edge.EdgeServer;
 import io.streamcdn.origin.OriginConfig;
+import io.streamcdn.router.RouterConfig;
+import io.streamcdn.router.RouterServer;
 import io.streamcdn.origin.OriginServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 public final class Demo implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    /** Where the demo's edge says it is, and where the router assumes local viewers are (Amsterdam). */
+    private static final String DEMO_LOCATION = "52.37,4.89";
 
     @Option(names = "--port", defaultValue = "8080",
             description = "Origin port (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_PORT).")
@@ -54,6 +58,10 @@ public final class Demo implements Callable<Integer> {
             description = "Port of the demo's edge, which caches the origin's videos (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_EDGE_PORT).")
     int edgePort;
 
+    @Option(names = "--router-port", defaultValue = "8090",
+            description = "Port of the demo's router, which sends viewers to the edge (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_ROUTER_PORT).")
+    int routerPort;
+
     @Option(names = "--sample-seconds", defaultValue = "30",
             description = "Length of the generated sample (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_SAMPLE_SECONDS).")
     int sampleSeconds;
@@ -62,12 +70,13 @@ public final class Demo implements Callable<Integer> {
         System.exit(RoleCommand.run("demo", new Demo(), args));
     }
 
-    /** A started demo: the origin and an edge in front of it, their base URLs and the video offered first. */
-    public record Running(OriginServer origin, String baseUrl, EdgeServer edge, String edgeUrl, String videoId)
-            implements AutoCloseable {
+    /** A started demo: the origin, an edge in front of it and the router that sends viewers to the edge. */
+    public record Running(OriginServer origin, String baseUrl, EdgeServer edge, String edgeUrl, RouterServer router,
+                          String routerUrl, String videoId) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             edge.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            router.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             origin.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
@@ -80,7 +89,7 @@ public final class Demo implements Callable<Integer> {
         } catch (java.util.concurrent.ExecutionException e) {
             System.err.println("streamcdn demo: could not start: " + e.getCause().getMessage()
                     + (e.getCause() instanceof java.net.BindException
-                    ? " (is port " + port + " or " + edgePort + " in use? try --port / --edge-port)" : ""));
+                    ? " (is port " + port + ", " + edgePort + " or " + routerPort + " in use? try --port / --edge-port / --router-port)" : ""));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -93,7 +102,7 @@ public final class Demo implements Callable<Integer> {
             }
             stopped.countDown();
         }, "demo-shutdown"));
-        printUrls(demo.baseUrl(), demo.edgeUrl(), demo.videoId());
+        printUrls(demo.baseUrl(), demo.edgeUrl(), demo.routerUrl(), demo.videoId());
         waitUntilReady(HttpClient.newHttpClient(), demo.baseUrl(), demo.videoId());
         stopped.await();
         return 0;
@@ -105,20 +114,39 @@ public final class Demo implements Callable<Integer> {
         OriginServer origin = OriginServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         String base = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + origin.port();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String local = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+        RouterServer router = null;
         EdgeServer edge = null;
         try {
-            EdgeConfig edgeConfig = EdgeConfig.builder().host(host).port(edgePort).name("edge-demo")
-                    .origin(base).cacheDir(dataDir.resolve("edge-cache")).cacheMax("1g").build();
+            router = RouterServer.start(RouterConfig.builder().host(host).port(routerPort)
+                    .defaultLocation(DEMO_LOCATION).build()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            String routerBase = "http://" + local + ":" + router.port();
+            // The edge tells the router where viewers reach it, so its port must be known before it starts.
+            int chosenEdgePort = edgePort == 0 ? freePort() : edgePort;
+            EdgeConfig edgeConfig = EdgeConfig.builder().host(host).port(chosenEdgePort).name("edge-demo")
+                    .origin(base).cacheDir(dataDir.resolve("edge-cache")).cacheMax("1g")
+                    .router(routerBase).publicUrl("http://" + local + ":" + chosenEdgePort).location(DEMO_LOCATION)
+                    .build();
             edge = EdgeServer.start(edgeConfig).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            String edgeBase = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + edge.port();
+            String edgeBase = "http://" + local + ":" + edge.port();
             String id = firstVideo(http, base);
-            return new Running(origin, base, edge, edgeBase, id != null ? id : ingestSample(http, base));
+            return new Running(origin, base, edge, edgeBase, router, routerBase,
+                    id != null ? id : ingestSample(http, base));
         } catch (Exception e) {
             if (edge != null) {
                 edge.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
+            if (router != null) {
+                router.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
             origin.close();
             throw e;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
@@ -145,7 +173,7 @@ public final class Demo implements Callable<Integer> {
         return new JsonObject(response.body()).getString("id");
     }
 
-    private static void printUrls(String base, String edge, String id) {
+    private static void printUrls(String base, String edge, String router, String id) {
         String video = base + "/videos/" + id;
         System.out.println();
         System.out.println("streamcdn demo is running. Open:");
@@ -155,6 +183,8 @@ public final class Demo implements Callable<Integer> {
         System.out.println("  HLS          " + video + "/master.m3u8");
         System.out.println("  poster       " + video + "/poster.jpg");
         System.out.println("  via the edge " + edge + "/videos/" + id + "/manifest.mpd   (X-Cache tells HIT or MISS)");
+        System.out.println("  via router   " + router + "/videos/" + id + "/manifest.mpd   (302 to the edge; "
+                + router + "/api/edges lists the edges)");
         System.out.println("  metrics      " + base + "/metrics");
         System.out.println("  health       " + base + "/health   edge: " + edge + "/health");
         System.out.println("Upload your own:  curl -H 'Content-Type: video/mp4' --data-binary @movie.mp4 '"

@@ -34,6 +34,17 @@ class DemoTest {
             assertThat(viaEdge.statusCode()).isEqualTo(200);
             assertThat(viaEdge.headers().firstValue("X-Cache")).hasValue("MISS");
             assertThat(viaEdge.body()).isEqualTo(mpd.body());
+            // The edge registered itself with the router, which sends viewers to it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            HttpResponse<String> redirect;
+            do {
+                Thread.sleep(50);
+                redirect = http.send(HttpRequest.newBuilder(URI.create(demo.routerUrl() + "/videos/" + firstId
+                        + "/manifest.mpd")).build(), HttpResponse.BodyHandlers.ofString());
+            } while (redirect.statusCode() != 302 && System.nanoTime() < deadline);
+            assertThat(redirect.statusCode()).isEqualTo(302);
+            assertThat(redirect.headers().firstValue("Location")).hasValue(demo.edgeUrl() + "/videos/" + firstId
+                    + "/manifest.mpd");
         }
         // A second start over the same data offers the existing video instead of ingesting another.
         try (Demo.Running again = demo(dir).start()) {
@@ -46,7 +57,7 @@ class DemoTest {
 
     private static Demo demo(Path dir) {
         Demo demo = new Demo();
-        new CommandLine(demo).parseArgs("--port", "0", "--edge-port", "0", "--data-dir", dir.resolve("data").toString(), "--sample-seconds", "4");
+        new CommandLine(demo).parseArgs("--port", "0", "--edge-port", "0", "--router-port", "0", "--data-dir", dir.resolve("data").toString(), "--sample-seconds", "4");
         return demo;
     }
 
