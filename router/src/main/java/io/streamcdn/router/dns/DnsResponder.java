@@ -25,6 +25,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -88,7 +89,7 @@ final class DnsResponder {
     Optional<byte[]> respond(byte[] query, InetAddress client, Transport transport) {
         Message request;
         try {
-            request = new Message(query);
+            request = parse(query);
         } catch (IOException | RuntimeException e) {
             // DEBUG, not WARN: a flood of garbage must not become a flood of log lines. The counter shows it.
             log.debug("dropped a malformed DNS packet of {} bytes from {}: {}", query.length,
@@ -105,6 +106,24 @@ final class DnsResponder {
         answer(exchange);
         metrics.answered(exchange.type, exchange.rcode);
         return Optional.of(exchange.toWire(transport));
+    }
+
+    /**
+     * Parses a query, all of it. dnsjava forgives a message whose TC flag is set for ending early (a truncated
+     * response is still useful to a client); a query has no such excuse, so every section must be complete, and
+     * nothing may follow the last one.
+     */
+    private static Message parse(byte[] query) throws IOException {
+        Message request = new Message(query);
+        for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+            if (request.getSection(section).size() != request.getHeader().getCount(section)) {
+                throw new WireParseException("the " + Section.string(section) + " section ends early");
+            }
+        }
+        if (request.numBytes() != query.length) {
+            throw new WireParseException((query.length - request.numBytes()) + " bytes follow the message");
+        }
+        return request;
     }
 
     private void answer(Exchange x) {
