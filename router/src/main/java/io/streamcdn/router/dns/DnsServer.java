@@ -45,8 +45,9 @@ public final class DnsServer {
     private final String zone;
     private final DnsResponder responder;
     private final DnsMetrics metrics;
-    private DatagramSocket udp;
-    private NetServer tcp;
+    // Set once on an event loop when both transports are bound; read by port() and close() from any thread.
+    private volatile DatagramSocket udp;
+    private volatile NetServer tcp;
 
     /** A server for {@code zone} (absolute, like {@code cdn.example.}) that publishes no name server addresses. */
     public DnsServer(Vertx vertx, String zone, Routing routing, MeterRegistry registry) {
@@ -67,10 +68,18 @@ public final class DnsServer {
 
     /** Listens on {@code host}:{@code port} over UDP and TCP; port 0 picks a number free on both. */
     public Future<DnsServer> listen(String host, int port) {
-        return bind(host, port, port == 0 ? FREE_PORT_ATTEMPTS : 1).map(bound -> {
-            log.info("DNS server for zone {} listening on {}:{} (UDP and TCP)", zone, host, port());
-            return this;
-        });
+        if (udp != null) {
+            return Future.failedFuture(new IllegalStateException("the DNS server is already listening on " + port()));
+        }
+        return bind(host, port, port == 0 ? FREE_PORT_ATTEMPTS : 1)
+                .recover(failure -> Future.failedFuture(new IllegalStateException(String.format(
+                        "the DNS server cannot listen on %s:%d (UDP and TCP): %s; give --dns-port a free port, "
+                                + "and note that ports below 1024 need privileges", host, port, failure.getMessage()),
+                        failure)))
+                .map(bound -> {
+                    log.info("DNS server for zone {} listening on {}:{} (UDP and TCP)", zone, host, port());
+                    return this;
+                });
     }
 
     private Future<Void> bind(String host, int port, int attemptsLeft) {
@@ -100,9 +109,14 @@ public final class DnsServer {
         return udp.localAddress().port();
     }
 
+    /** Stops both transports; open TCP connections are closed. */
     public Future<Void> close() {
-        Future<Void> udpClosed = udp == null ? Future.succeededFuture() : udp.close();
-        Future<Void> tcpClosed = tcp == null ? Future.succeededFuture() : tcp.close();
+        DatagramSocket socket = udp;
+        NetServer server = tcp;
+        udp = null;
+        tcp = null;
+        Future<Void> udpClosed = socket == null ? Future.succeededFuture() : socket.close();
+        Future<Void> tcpClosed = server == null ? Future.succeededFuture() : server.close();
         return Future.join(udpClosed, tcpClosed).mapEmpty();
     }
 

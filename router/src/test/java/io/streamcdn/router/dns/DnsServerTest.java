@@ -30,6 +30,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,6 +43,7 @@ import static io.streamcdn.router.dns.DnsResponderTest.addresses;
 import static io.streamcdn.router.dns.DnsResponderTest.clientSubnet;
 import static io.streamcdn.router.dns.DnsResponderTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A running server on 127.0.0.1, asked by dnsjava's own resolver over UDP and TCP, and by raw sockets for what
@@ -268,6 +270,18 @@ class DnsServerTest {
             await(again.listen("127.0.0.1", port));
             assertThat(again.port()).isEqualTo(port);
             server = again;
+        }
+    }
+
+    @Test
+    void aPortTakenOnTcpIsAnErrorNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            DnsServer blocked = new DnsServer(vertx, ZONE, routing, registry);
+
+            assertThatThrownBy(() -> await(blocked.listen("127.0.0.1", taken.getLocalPort())))
+                    .hasRootCauseInstanceOf(java.net.BindException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("--dns-port");
         }
     }
 
