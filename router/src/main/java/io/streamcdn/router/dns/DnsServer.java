@@ -84,7 +84,8 @@ public final class DnsServer {
 
     private Future<Void> bind(String host, int port, int attemptsLeft) {
         DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(host.contains(":")));
-        socket.handler(this::onDatagram);
+        // Each handler answers through its own socket: packets may arrive before udp is set, or after close().
+        socket.handler(packet -> onDatagram(socket, packet));
         return socket.listen(port, host).compose(listening -> {
             int chosen = listening.localAddress().port();
             NetServer server = vertx.createNetServer(new NetServerOptions()
@@ -120,10 +121,10 @@ public final class DnsServer {
         return Future.join(udpClosed, tcpClosed).mapEmpty();
     }
 
-    private void onDatagram(DatagramPacket packet) {
+    private void onDatagram(DatagramSocket socket, DatagramPacket packet) {
         SocketAddress sender = packet.sender();
         answer(packet.data(), sender, Transport.UDP).ifPresent(response ->
-                udp.send(Buffer.buffer(response), sender.port(), sender.hostAddress())
+                socket.send(Buffer.buffer(response), sender.port(), sender.hostAddress())
                         .onFailure(e -> log.debug("could not send a DNS response to {}: {}", sender, e.getMessage())));
     }
 
