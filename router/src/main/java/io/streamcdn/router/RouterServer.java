@@ -7,6 +7,7 @@ import io.streamcdn.common.Version;
 import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.router.dns.DnsServer;
 import io.streamcdn.router.http.EdgeApi;
 import io.streamcdn.router.http.RouterMetrics;
 import io.streamcdn.router.http.ViewerRequests;
@@ -48,6 +49,7 @@ import java.util.concurrent.CompletableFuture;
  *   POST       /api/edges/{name}/heartbeat  an edge registers itself (heartbeat contract 1)
  *   DELETE     /api/edges/{name}            an edge leaves
  *   GET        /metrics, /health
+ *   DNS        A/AAAA/SOA/NS for --dns-zone on --dns-port (UDP and TCP), when configured
  * </pre>
  */
 public final class RouterServer {
@@ -61,8 +63,11 @@ public final class RouterServer {
     private final RoleRuntime runtime;
     private final Parts parts;
     private final HttpServer server;
+    private final Optional<DnsServer> dns;
 
-    private RouterServer(RouterConfig config, RoleRuntime runtime, Parts parts, HttpServer server) {
+    private RouterServer(RouterConfig config, RoleRuntime runtime, Parts parts, HttpServer server,
+                         Optional<DnsServer> dns) {
+        this.dns = dns;
         this.config = config;
         this.runtime = runtime;
         this.parts = parts;
@@ -122,8 +127,9 @@ public final class RouterServer {
                     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                             .setTcpNoDelay(true).setHttp2ClearTextEnabled(true);
                     return vertx.createHttpServer(options).requestHandler(router).listen()
-                            .map(server -> new RouterServer(config, runtime, parts, server))
-                            .onSuccess(router1 -> parts.health().start());
+                            .compose(server -> listenDns(vertx, config, runtime, parts)
+                                    .map(dns -> new RouterServer(config, runtime, parts, server, dns)))
+                            .onSuccess(started1 -> parts.health().start());
                 })
                 .onComplete(result -> {
                     if (result.succeeded()) {
@@ -135,6 +141,16 @@ public final class RouterServer {
                     }
                 });
         return Future.fromCompletionStage(started);
+    }
+
+    /** The authoritative DNS front end, when {@code --dns-port} and {@code --dns-zone} are given. */
+    private static Future<Optional<DnsServer>> listenDns(Vertx vertx, RouterConfig config, RoleRuntime runtime,
+                                                         Parts parts) {
+        if (config.dnsPort().isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return new DnsServer(vertx, config.dnsZone().orElseThrow(), parts.selector(), runtime.registry())
+                .listen(config.host(), config.dnsPort().get()).map(Optional::of);
     }
 
     static Router routes(Vertx vertx, RouterConfig config, RoleRuntime runtime, Parts parts, long startedNanos) {
@@ -174,10 +190,16 @@ public final class RouterServer {
         return config;
     }
 
+    /** The DNS server's port (UDP and TCP), when DNS routing is on. */
+    public Optional<Integer> dnsPort() {
+        return dns.map(DnsServer::port);
+    }
+
     /** Stops listening (letting in-flight requests finish), stops the checks, closes Vert.x. */
     public Future<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        server.shutdown(SHUTDOWN_GRACE).onComplete(ignored -> CompletableFuture.runAsync(() -> {
+        Future<Void> dnsClosed = dns.map(DnsServer::close).orElse(Future.succeededFuture());
+        dnsClosed.eventually(() -> server.shutdown(SHUTDOWN_GRACE)).onComplete(ignored -> CompletableFuture.runAsync(() -> {
             parts.health().close();
             parts.geoIp().ifPresent(g -> {
                 try {

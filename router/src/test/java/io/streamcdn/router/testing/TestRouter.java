@@ -37,6 +37,11 @@ public final class TestRouter implements AutoCloseable {
                 .toCompletableFuture().get(30, TimeUnit.SECONDS));
     }
 
+    /** The DNS port, when the router was started with DNS routing. */
+    public int dnsPort() {
+        return server.dnsPort().orElseThrow();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.port();
     }
