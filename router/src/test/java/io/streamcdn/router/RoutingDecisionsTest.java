@@ -204,6 +204,20 @@ class RoutingDecisionsTest {
     }
 
     @Test
+    void anEdgeRegisteringWithAHostNameGetsItsAddressesForDns() throws Exception {
+        try (StubEdge named = new StubEdge(vertx);
+             TestRouter router = router()) {
+            String url = named.url().replace("127.0.0.1", "localhost");
+            assertThat(heartbeat(router, "edge-named", url, 0.1).statusCode()).isEqualTo(204);
+
+            JsonObject registered = router.edges().stream().map(JsonObject.class::cast)
+                    .filter(e -> e.getString("name").equals("edge-named")).findFirst().orElseThrow();
+            assertThat(registered.getJsonArray("addresses").getList()).isNotEmpty()
+                    .allSatisfy(a -> assertThat(java.net.InetAddress.getByName((String) a).isLoopbackAddress()).isTrue());
+        }
+    }
+
+    @Test
     void malformedHeartbeatsAreRefusedWithAReason() throws Exception {
         try (TestRouter router = router()) {
             HttpResponse<String> notJson = router.send(HttpRequest.newBuilder(URI.create(router.url() + "/api/edges/x1/heartbeat"))

@@ -13,7 +13,11 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.streamcdn.router.routing.Edge;
+
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The edges' side of the router:
@@ -57,12 +61,41 @@ public final class EdgeApi {
             ctx.fail(HttpProblem.badRequest("bad_heartbeat", e.getMessage()));
             return;
         }
-        if (registry.heartbeat(beat.edge(), beat.load(), beat.connections(), beat.bitsPerSecond())) {
-            LOG.info("edge {} registered from {} (registrations are not authenticated yet)", name,
+        Edge edge = beat.edge();
+        if (!edge.addresses().isEmpty()) {
+            record(ctx, beat, edge);
+            return;
+        }
+        // A URL with a host name: DNS routing needs its addresses. Reuse what was resolved for the same URL;
+        // resolve a new one on a worker thread (a lookup blocks), and register even if it fails.
+        Optional<Edge> known = registry.get(name).map(EdgeStatus::edge)
+                .filter(e -> e.url().equals(edge.url()) && !e.addresses().isEmpty());
+        if (known.isPresent()) {
+            record(ctx, beat, withAddresses(edge, known.get().addresses()));
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> List.of(InetAddress.getAllByName(edge.url().getHost())), false)
+                .onComplete(resolved -> {
+                    if (resolved.failed()) {
+                        LOG.warn("edge {}: cannot resolve {} ({}); DNS routing will not hand it out", name,
+                                edge.url().getHost(), resolved.cause().toString());
+                    }
+                    record(ctx, beat, resolved.succeeded() ? withAddresses(edge, resolved.result()) : edge);
+                });
+    }
+
+    private void record(RoutingContext ctx, EdgeDescription.Heartbeat beat, Edge edge) {
+        if (registry.heartbeat(edge, beat.load(), beat.connections(), beat.bitsPerSecond())) {
+            LOG.info("edge {} registered from {} (registrations are not authenticated yet)", edge.name(),
                     ctx.request().remoteAddress());
             health.checkAll(); // a new edge need not wait a whole interval for its first check
         }
         ctx.response().setStatusCode(204).end();
+    }
+
+    private static Edge withAddresses(Edge edge, List<InetAddress> addresses) {
+        return new Edge(edge.name(), edge.url(), edge.location(), edge.zone(), addresses, edge.capacityConnections(),
+                edge.capacityBitsPerSecond());
     }
 
     public void deregister(RoutingContext ctx) {
