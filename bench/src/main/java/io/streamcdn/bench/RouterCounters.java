@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * The router's own count of what it answered on {@code /videos/{id}/...}, read from its /metrics: Vert.x's
  * per-route response counter split into 302s and everything else, and the router's decisions. The
  * difference across a measured round proves wrk's responses were redirects (wrk itself cannot tell a 302
- * from a 200: both are "2xx or 3xx" to it).
+ * from a 200: both are "2xx or 3xx" to it). Also its JVM's garbage-collection pauses (count and seconds),
+ * which is where a JVM's latency tail usually comes from.
  */
-record RouterCounters(double redirects, double otherAnswers, double decisions) {
+record RouterCounters(double redirects, double otherAnswers, double decisions, double gcPauses, double gcPauseSeconds) {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -24,6 +25,8 @@ record RouterCounters(double redirects, double otherAnswers, double decisions) {
     private static final Pattern CODE = Pattern.compile("code=\"(\\d+)\"");
     private static final Pattern REDIRECT_DECISIONS = Pattern.compile(
             "(?m)^streamcdn_router_decisions_total\\{[^}]*api=\"redirect\"[^}]*}\\s+(\\S+)$");
+    private static final Pattern GC_PAUSES = Pattern.compile("(?m)^jvm_gc_pause_seconds_count\\{[^}]*}\\s+(\\S+)$");
+    private static final Pattern GC_SECONDS = Pattern.compile("(?m)^jvm_gc_pause_seconds_sum\\{[^}]*}\\s+(\\S+)$");
 
     static RouterCounters scrape(String metricsUrl) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(metricsUrl))
@@ -48,16 +51,21 @@ record RouterCounters(double redirects, double otherAnswers, double decisions) {
                 others += value;
             }
         }
-        double decisions = 0;
-        Matcher d = REDIRECT_DECISIONS.matcher(prometheusText);
-        while (d.find()) {
-            decisions += Double.parseDouble(d.group(1));
-        }
-        return new RouterCounters(redirects, others, decisions);
+        return new RouterCounters(redirects, others, sum(REDIRECT_DECISIONS, prometheusText),
+                sum(GC_PAUSES, prometheusText), sum(GC_SECONDS, prometheusText));
     }
 
     RouterCounters minus(RouterCounters before) {
         return new RouterCounters(redirects - before.redirects, otherAnswers - before.otherAnswers,
-                decisions - before.decisions);
+                decisions - before.decisions, gcPauses - before.gcPauses, gcPauseSeconds - before.gcPauseSeconds);
+    }
+
+    private static double sum(Pattern series, String prometheusText) {
+        double total = 0;
+        Matcher m = series.matcher(prometheusText);
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
     }
 }

@@ -109,28 +109,28 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
     int quietWait;
 
     /** One measured wrk round of one server. */
-    private record Measured(Wrk.Result wrk, CpuLedger.Usage cpu, boolean noisy) {
+    private record Measured(Wrk.Result wrk, CpuLedger.Usage cpu, Tally served, boolean noisy) {
         double cpuPerThousand() {
             return wrk.requests() == 0 ? 0 : 1e6 * cpu.server() / wrk.requests();
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s)%s", wrk, cpuPerThousand(), cpu,
-                    noisy ? "  NOISY: other processes used the CPU" : "");
+            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s%s)%s", wrk, cpuPerThousand(), cpu,
+                    served.gc(), noisy ? "  NOISY: other processes used the CPU" : "");
         }
     }
 
     /** One fixed-rate round of one server. */
-    private record Paced(OpenLoopLoad.Result load, CpuLedger.Usage cpu, long serverResponses, boolean noisy) {
+    private record Paced(OpenLoopLoad.Result load, CpuLedger.Usage cpu, Tally served, boolean noisy) {
         double cpuPerThousand() {
-            return serverResponses == 0 ? 0 : 1e6 * cpu.server() / serverResponses;
+            return served.redirects() == 0 ? 0 : 1e6 * cpu.server() / served.redirects();
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s)%s", load, cpuPerThousand(), cpu,
-                    noisy ? "  NOISY: other processes used the CPU" : "");
+            return String.format(Locale.ROOT, "%s  server cpu %.1f ms/1000 req  (%s%s)%s", load, cpuPerThousand(), cpu,
+                    served.gc(), noisy ? "  NOISY: other processes used the CPU" : "");
         }
     }
 
@@ -143,10 +143,22 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
         long pid();
 
         /**
-         * 302s answered on {@code /videos/} so far, by the server's own count; fails if it ever answered
-         * anything else there. Across a round it must grow by at least what the client counted.
+         * 302s answered on {@code /videos/} so far, by the server's own count (fails if it ever answered
+         * anything else there), and GC pauses so far (none for nginx). Across a round the redirects must grow
+         * by at least what the client counted.
          */
-        long redirects() throws IOException, InterruptedException;
+        Tally tally() throws IOException, InterruptedException;
+    }
+
+    /** What a server counted so far; GC figures are 0 for nginx, which has no collector. */
+    private record Tally(long redirects, double gcPauses, double gcPauseSeconds) {
+        Tally minus(Tally before) {
+            return new Tally(redirects - before.redirects, gcPauses - before.gcPauses, gcPauseSeconds - before.gcPauseSeconds);
+        }
+
+        String gc() {
+            return gcPauses == 0 ? "" : String.format(Locale.ROOT, "; GC: %.0f pauses, %.0f ms", gcPauses, 1000 * gcPauseSeconds);
+        }
     }
 
     @Override
@@ -358,14 +370,15 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
 
     private Measured wrkRound(Server server, Path script) throws Exception {
         CpuLedger.awaitQuiet(QUIET_CORES, Duration.ofSeconds(quietWait));
-        long redirects = server.redirects();
+        Tally tally = server.tally();
         CpuLedger.Snapshot before = CpuLedger.take(server.pid());
         long started = System.nanoTime();
         Wrk.Result result = Wrk.run("http://127.0.0.1:" + server.port() + "/", connections, wrkThreads, seconds, script);
         double elapsed = (System.nanoTime() - started) / 1e9;
         CpuLedger.Usage usage = CpuLedger.between(before, CpuLedger.take(server.pid()));
-        requireRedirects(server, server.redirects() - redirects, result.requests());
-        return new Measured(result, usage, noisy(usage, elapsed));
+        Tally served = server.tally().minus(tally);
+        requireRedirects(server, served.redirects(), result.requests());
+        return new Measured(result, usage, served, noisy(usage, elapsed));
     }
 
     private String latency(Server nginx, Server router, RedirectWorkload workload) throws Exception {
@@ -394,15 +407,15 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
 
     private Paced pacedRound(Server server, RedirectWorkload workload) throws Exception {
         CpuLedger.awaitQuiet(QUIET_CORES, Duration.ofSeconds(quietWait));
-        long redirects = server.redirects();
+        Tally tally = server.tally();
         CpuLedger.Snapshot before = CpuLedger.take(server.pid());
         long started = System.nanoTime();
         OpenLoopLoad.Result result = OpenLoopLoad.run(server.port(), workload, rate, rateConnections, rateWarmupSeconds,
                 rateSeconds);
         double elapsed = (System.nanoTime() - started) / 1e9;
         CpuLedger.Usage usage = CpuLedger.between(before, CpuLedger.take(server.pid()));
-        long served = server.redirects() - redirects;
-        requireRedirects(server, served, result.responses());
+        Tally served = server.tally().minus(tally);
+        requireRedirects(server, served.redirects(), result.responses());
         if (result.others() != 0 || result.badLocations() != 0 || result.errors() != 0 || result.behindAtEnd() != 0) {
             throw new IllegalStateException(server.name() + " at a fixed rate: " + result);
         }
@@ -419,13 +432,15 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
             fromDue.add(p.load().fromDue());
         }
         long noisy = rounds.stream().filter(Paced::noisy).count();
+        Tally gc = new Tally(0, rounds.stream().mapToDouble(p -> p.served().gcPauses()).sum(),
+                rounds.stream().mapToDouble(p -> p.served().gcPauseSeconds()).sum());
         return String.format(Locale.ROOT, "at %.0f req/s  %s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms  "
                         + "(all %d responses of %d rounds; from due: p99 %.3f ms, p99.9 %.3f ms; server cpu %.1f ms/1000 req, "
-                        + "median; noisy rounds: %d)",
+                        + "median%s; noisy rounds: %d)",
                 rate, name, all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
                 all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, all.getTotalCount(), rounds.size(),
                 fromDue.getValueAtPercentile(99) / 1e6, fromDue.getValueAtPercentile(99.9) / 1e6,
-                median(rounds, Paced::cpuPerThousand), noisy);
+                median(rounds, Paced::cpuPerThousand), gc.gc(), noisy);
     }
 
     private static boolean noisy(CpuLedger.Usage usage, double elapsedSeconds) {
@@ -463,14 +478,14 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
             }
 
             @Override
-            public long redirects() throws IOException, InterruptedException {
+            public Tally tally() throws IOException, InterruptedException {
                 RouterCounters counters = RouterCounters.scrape(metrics);
                 if (counters.otherAnswers() != 0 || counters.decisions() < counters.redirects()) {
                     throw new IllegalStateException(String.format(Locale.ROOT, "the router answered /videos/ other than "
                                     + "with 302: %.0f 302s, %.0f other answers, %.0f redirect decisions", counters.redirects(),
                             counters.otherAnswers(), counters.decisions()));
                 }
-                return (long) counters.redirects();
+                return new Tally((long) counters.redirects(), counters.gcPauses(), counters.gcPauseSeconds());
             }
         };
     }
@@ -497,9 +512,9 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
             }
 
             @Override
-            public long redirects() throws IOException, InterruptedException {
+            public Tally tally() throws IOException, InterruptedException {
                 statusRequests++;
-                return NginxStubStatus.requests(status) - statusRequests;
+                return new Tally(NginxStubStatus.requests(status) - statusRequests, 0, 0);
             }
         };
     }
