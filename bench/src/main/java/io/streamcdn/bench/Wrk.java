@@ -36,6 +36,12 @@ final class Wrk {
     /** As {@link #run(String, int, int, int)}, requests made by {@code script} (null: GET {@code url}). */
     static Result run(String url, int connections, int threads, int seconds, Path script)
             throws IOException, InterruptedException {
+        return parse(report(url, connections, threads, seconds, script));
+    }
+
+    /** Runs wrk as {@link #run(String, int, int, int, Path)} does; returns its whole report, script output included. */
+    static String report(String url, int connections, int threads, int seconds, Path script)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("wrk", "--latency", "-c", Integer.toString(connections),
                 "-t", Integer.toString(threads), "-d", seconds + "s", "--timeout", "10s"));
         if (script != null) {
@@ -47,10 +53,13 @@ final class Wrk {
         if (p.waitFor() != 0) {
             throw new IOException("wrk failed: " + out);
         }
-        return parse(out);
+        return out;
     }
 
-    /** Reads wrk's {@code --latency} report. */
+    /**
+     * Reads wrk's {@code --latency} report. Its "Non-2xx or 3xx responses" are responses that are neither
+     * 2xx nor 3xx (status 400 and up): a 302 is not counted there, and neither told apart from a 200.
+     */
     static Result parse(String out) {
         return new Result(number(out, "Requests/sec:\\s+([0-9.]+)"), latencyMs(out, "50%"), latencyMs(out, "99%"),
                 (long) number(out, "(\\d+) requests in "),

@@ -19,8 +19,10 @@ import io.streamcdn.router.registry.EdgeDescription;
 import io.streamcdn.router.registry.EdgeRegistry;
 import io.streamcdn.router.registry.HealthChecker;
 import io.streamcdn.router.routing.EdgeSelector;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -33,15 +35,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The router, assembled: edges from the static file, GeoIP and coverage zones loaded (off the event loop),
- * health checks started, routes mounted, one HTTP server listening.
+ * health checks started, routes mounted, one HTTP server per core sharing the port.
  * <pre>
  *   GET, HEAD  /videos/{id}/...             302 to the chosen edge's same URL
  *   GET        /api/route?video={id}        the viewer and the ranked edges, as JSON
@@ -62,16 +68,16 @@ public final class RouterServer {
     private final RouterConfig config;
     private final RoleRuntime runtime;
     private final Parts parts;
-    private final HttpServer server;
+    private final List<HttpServer> servers;
     private final Optional<DnsServer> dns;
 
-    private RouterServer(RouterConfig config, RoleRuntime runtime, Parts parts, HttpServer server,
+    private RouterServer(RouterConfig config, RoleRuntime runtime, Parts parts, List<HttpServer> servers,
                          Optional<DnsServer> dns) {
         this.dns = dns;
         this.config = config;
         this.runtime = runtime;
         this.parts = parts;
-        this.server = server;
+        this.servers = servers;
     }
 
     /** What start-up loads from disk (blocking), then the parts built on it. */
@@ -124,17 +130,16 @@ public final class RouterServer {
         vertx.executeBlocking(() -> Parts.open(vertx, config, runtime), false)
                 .compose(parts -> {
                     Router router = routes(vertx, config, runtime, parts, startedNanos);
-                    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                            .setTcpNoDelay(true).setHttp2ClearTextEnabled(true);
-                    return vertx.createHttpServer(options).requestHandler(router).listen()
-                            .compose(server -> listenDns(vertx, config, runtime, parts)
-                                    .map(dns -> new RouterServer(config, runtime, parts, server, dns)))
+                    return listen(vertx, config, router)
+                            .compose(servers -> listenDns(vertx, config, runtime, parts)
+                                    .map(dns -> new RouterServer(config, runtime, parts, servers, dns)))
                             .onSuccess(started1 -> parts.health().start());
                 })
                 .onComplete(result -> {
                     if (result.succeeded()) {
-                        LOG.info("router listening on {}:{} ({} edges from the file)", config.host(),
-                                result.result().port(), result.result().parts.registry().all().size());
+                        LOG.info("router listening on {}:{} ({} event loops, {} edges from the file)", config.host(),
+                                result.result().port(), result.result().servers.size(),
+                                result.result().parts.registry().all().size());
                         started.complete(result.result());
                     } else {
                         runtime.shutdown().whenComplete((ignored, e) -> started.completeExceptionally(result.cause()));
@@ -151,6 +156,57 @@ public final class RouterServer {
         }
         return new DnsServer(vertx, config.dnsZone().orElseThrow(), parts.selector(), runtime.registry())
                 .listen(config.host(), config.dnsPort().get()).map(Optional::of);
+    }
+
+    /**
+     * One server per core on the same port, as the edge does: Vert.x spreads connections across them, so
+     * every core's event loop answers its share (a single server would run on one event loop, one core).
+     * The first one picks the port when the configuration asks for any.
+     */
+    private static Future<List<HttpServer>> listen(Vertx vertx, RouterConfig config, Router router) {
+        HttpServerOptions options;
+        try {
+            options = new HttpServerOptions().setHost(config.host())
+                    .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
+                    .setTcpNoDelay(true).setHttp2ClearTextEnabled(true);
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> new Listener(options, router, servers), new DeploymentOptions())
+                .compose(first -> instances == 1 ? Future.succeededFuture(List.copyOf(servers))
+                        : vertx.deployVerticle(() -> new Listener(options, router, servers),
+                                new DeploymentOptions().setInstances(instances - 1)).map(more -> List.copyOf(servers)));
+    }
+
+    /**
+     * A port nothing listens on now, for "--port 0": Vert.x shares a port among servers that ask for the
+     * same number, and would give each server asking for 0 a different one.
+     */
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** One HTTP server on its own event loop; Vert.x shares the port among the servers of different verticles. */
+    private static final class Listener extends VerticleBase {
+
+        private final HttpServerOptions options;
+        private final Router router;
+        private final List<HttpServer> servers;
+
+        Listener(HttpServerOptions options, Router router, List<HttpServer> servers) {
+            this.options = options;
+            this.router = router;
+            this.servers = servers;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+        }
     }
 
     static Router routes(Vertx vertx, RouterConfig config, RoleRuntime runtime, Parts parts, long startedNanos) {
@@ -182,8 +238,9 @@ public final class RouterServer {
         return router;
     }
 
+    /** The port the servers listen on (the real one when the configuration asked for 0). */
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
     }
 
     public RouterConfig config() {
@@ -199,7 +256,13 @@ public final class RouterServer {
     public Future<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Future<Void> dnsClosed = dns.map(DnsServer::close).orElse(Future.succeededFuture());
-        dnsClosed.eventually(() -> server.shutdown(SHUTDOWN_GRACE)).onComplete(ignored -> CompletableFuture.runAsync(() -> {
+        dnsClosed.eventually(() -> {
+            List<Future<Void>> stopping = new ArrayList<>();
+            for (HttpServer server : servers) {
+                stopping.add(server.shutdown(SHUTDOWN_GRACE));
+            }
+            return Future.join(stopping);
+        }).onComplete(ignored -> CompletableFuture.runAsync(() -> {
             parts.health().close();
             parts.geoIp().ifPresent(g -> {
                 try {
