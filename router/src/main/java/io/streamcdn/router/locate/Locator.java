@@ -1,5 +1,7 @@
 package io.streamcdn.router.locate;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.router.routing.Viewer;
 
@@ -15,6 +17,13 @@ public final class Locator {
     private final CoverageZones zones;
     private final Optional<GeoIp> geoIp;
     private final Optional<GeoPoint> defaultLocation;
+    /**
+     * Viewers come back (every segment, every few seconds): their location is remembered, so the GeoIP record
+     * is decoded once per address rather than per request. The zone file and database do not change while the
+     * router runs, so entries never go stale; the bound keeps memory flat.
+     */
+    private final Cache<InetAddress, Viewer> recent = Caffeine.newBuilder().maximumSize(100_000)
+            .executor(Runnable::run).build();
 
     public Locator(CoverageZones zones, Optional<GeoIp> geoIp, Optional<GeoPoint> defaultLocation) {
         this.zones = zones;
@@ -23,6 +32,10 @@ public final class Locator {
     }
 
     public Viewer locate(InetAddress address) {
+        return recent.get(address, this::lookUp);
+    }
+
+    private Viewer lookUp(InetAddress address) {
         Optional<CoverageZones.Match> zone = zones.find(address);
         Optional<GeoPoint> geo = isPublic(address) ? geoIp.flatMap(g -> g.locate(address)) : Optional.empty();
         if (zone.isPresent()) {
