@@ -241,7 +241,16 @@ class UploadRefusalTest {
             assertThat(System.nanoTime()).as("the abort is noticed").isLessThan(deadline);
             Thread.sleep(20);
         }
-        // leavesNothingBehindAndKeepsServing() checks that the partial file is gone
+        // The partial file is deleted on a worker thread after the abort is counted: wait for it (bounded), then
+        // leavesNothingBehindAndKeepsServing() checks that it is gone.
+        while (true) {
+            try (var uploads = Files.list(origin.data().uploads())) {
+                if (uploads.findAny().isEmpty() || System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test
