@@ -15,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -251,7 +253,7 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Map<String, Map<String, Integer>> byAddress = new TreeMap<>();
-        Map<String, String> firstChoice = new java.util.HashMap<>();
+        Map<String, String> firstChoice = new HashMap<>();
         for (int pass = 0; pass < 2; pass++) {
             for (int k = 0; k < workload.size(); k++) {
                 String path = workload.path(k);
@@ -447,7 +449,7 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
         return usage.other() > NOISY_SHARE * Runtime.getRuntime().availableProcessors() * elapsedSeconds;
     }
 
-    private static <T> double median(List<T> rounds, java.util.function.ToDoubleFunction<T> value) {
+    private static <T> double median(List<T> rounds, ToDoubleFunction<T> value) {
         return EdgeVsNginxBenchmark.median(rounds.stream().mapToDouble(value).toArray());
     }
 
