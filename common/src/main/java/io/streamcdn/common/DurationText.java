@@ -32,6 +32,15 @@ public final class DurationText {
         };
     }
 
+    /** {@link #parse} for a command-line flag: a bad value is a {@link ConfigException} naming the flag. */
+    public static Duration forFlag(String flag, String text) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(flag + ": " + e.getMessage());
+        }
+    }
+
     /** The shortest exact spelling: {@code 1h}, {@code 90s}, {@code 250ms}. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();

@@ -1,19 +1,15 @@
 package io.streamcdn.edge;
 
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code streamcdn edge}: parses the flags (or their {@code STREAMCDN_EDGE_*} environment variables) into an
@@ -29,7 +25,6 @@ import java.util.concurrent.TimeoutException;
 public final class EdgeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeCommand.class);
-    private static final long STOP_TIMEOUT_SECONDS = 30;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = EdgeConfig.DEFAULT_HOST,
             description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_EDGE_HOST")
@@ -143,35 +138,12 @@ public final class EdgeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EdgeConfig config = config();
         LOG.info("starting edge {}: {}", Version.current(), config.describe());
-        EdgeServer server;
-        try {
-            server = EdgeServer.start(config).toCompletionStage().toCompletableFuture().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof BindException) {
-                throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " ("
-                        + e.getCause().getMessage() + "); pick another --port or --host");
-            }
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        EdgeServer server = RoleCommand.start(config.host(), config.port(), () -> EdgeServer.start(config));
         String scheme = config.tls().isPresent() ? "https" : "http";
         LOG.info("edge {} listening on {}://{}:{}/ (upstream {}, cache {} in {})", config.name(), scheme, config.host(),
                 server.port(), config.upstream(), io.streamcdn.common.ByteSize.format(config.cacheMaxBytes()),
                 config.cacheDir());
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping edge {}", config.name());
-            try {
-                server.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("edge did not stop cleanly: {}", e.toString());
-            } finally {
-                stopped.countDown();
-            }
-        }, "edge-shutdown"));
-        stopped.await();
+        RoleCommand.runUntilStopped("edge " + config.name(), server::close);
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
+import io.streamcdn.common.http.CorsPolicy;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -85,7 +85,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
                 capacityConnections);
         ConfigException.require(publicUrl != null && !publicUrl.isEmpty() || router.isEmpty(),
                 "--router needs --public-url: the URL viewers reach this edge at, like https://edge1.example.com");
-        corsOrigins = List.copyOf(corsOrigins);
+        corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
     }
 
     public static Builder builder() {
@@ -186,12 +186,12 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         }
 
         public Builder staleIfError(String duration) {
-            this.staleIfError = duration("--stale-if-error", duration);
+            this.staleIfError = DurationText.forFlag("--stale-if-error", duration);
             return this;
         }
 
         public Builder upstreamTimeout(String duration) {
-            this.upstreamTimeout = duration("--upstream-timeout", duration);
+            this.upstreamTimeout = DurationText.forFlag("--upstream-timeout", duration);
             return this;
         }
 
@@ -247,17 +247,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
 
         /** {@code --cors-origins}: {@code *} or a comma-separated list of origins. */
         public Builder corsOrigins(String commaSeparated) {
-            List<String> origins = new ArrayList<>();
-            for (String part : (commaSeparated == null ? "" : commaSeparated).split(",")) {
-                if (!part.isBlank()) {
-                    origins.add(part.strip());
-                }
-            }
-            ConfigException.require(!origins.isEmpty(),
-                    "--cors-origins is empty; give * or a comma-separated list like https://example.com");
-            ConfigException.require(origins.size() == 1 || !origins.contains("*"),
-                    "--cors-origins '%s' mixes * with origins; give * alone, or only origins", commaSeparated);
-            this.corsOrigins = origins;
+            this.corsOrigins = CorsPolicy.splitOrigins(commaSeparated);
             return this;
         }
 
@@ -320,13 +310,5 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         }
         throw new ConfigException(flag + " '" + text + "' is not a usable URL; give an absolute http(s) URL "
                 + "without query, like http://origin.example.com:8080");
-    }
-
-    private static Duration duration(String flag, String text) {
-        try {
-            return DurationText.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(flag + ": " + e.getMessage());
-        }
     }
 }

@@ -84,10 +84,9 @@ public final class EdgeServer {
     private final UpstreamProbe probe;
     private final Optional<RouterHeartbeat> heartbeat;
     private final List<HttpServer> servers;
-    private final AtomicInteger openConnections;
 
     private EdgeServer(EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream, UpstreamProbe probe,
-                       Optional<RouterHeartbeat> heartbeat, List<HttpServer> servers, AtomicInteger openConnections) {
+                       Optional<RouterHeartbeat> heartbeat, List<HttpServer> servers) {
         this.heartbeat = heartbeat;
         this.config = config;
         this.runtime = runtime;
@@ -95,7 +94,6 @@ public final class EdgeServer {
         this.upstream = upstream;
         this.probe = probe;
         this.servers = servers;
-        this.openConnections = openConnections;
     }
 
     public static void main(String[] args) {
@@ -130,8 +128,7 @@ public final class EdgeServer {
                     Optional<RouterHeartbeat> heartbeat = config.router().map(r -> new RouterHeartbeat(vertx, config,
                             new LoadMeter(connections, metrics, cache), runtime.registry()));
                     return listen(vertx, config, router, connections)
-                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, heartbeat, servers,
-                                    connections))
+                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, heartbeat, servers))
                             .onSuccess(edge -> {
                                 probe.start();
                                 heartbeat.ifPresent(RouterHeartbeat::start);
@@ -311,11 +308,6 @@ public final class EdgeServer {
         java.util.Set<Integer> ports = new java.util.TreeSet<>();
         servers.forEach(server -> ports.add(server.actualPort()));
         return ports;
-    }
-
-    /** Client connections open now. */
-    public int openConnections() {
-        return openConnections.get();
     }
 
     /** Waits for pending cache evictions and their file deletes; for tests that measure the folder. */

@@ -85,6 +85,7 @@ class EdgeCommandTest {
         assertThat(run(Map.of(), "--stale-if-error", "forever").err()).contains("--stale-if-error", "like 500ms");
         assertThat(run(Map.of(), "--location", "north").err()).contains("--location", "LAT,LON");
         assertThat(run(Map.of(), "--name", "bad name!").err()).contains("--name 'bad name!'");
+        assertThat(run(Map.of(), "--cors-origins", "example.com/page").err()).contains("--cors-origins", "not a web origin");
         Run missingKey = run(Map.of(), "--tls-cert", "/etc/hostname");
         assertThat(missingKey.exitCode()).isEqualTo(RoleCommand.EXIT_BAD_CONFIG);
         assertThat(missingKey.err()).contains("--tls-cert and --tls-key go together");

@@ -1,19 +1,15 @@
 package io.streamcdn.origin;
 
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code streamcdn origin}: parses the flags (or their {@code STREAMCDN_ORIGIN_*} environment variables)
@@ -29,7 +25,6 @@ import java.util.concurrent.TimeoutException;
 public final class OriginCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OriginCommand.class);
-    private static final long STOP_TIMEOUT_SECONDS = 30;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = OriginConfig.DEFAULT_HOST,
             description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_HOST")
@@ -110,32 +105,9 @@ public final class OriginCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OriginConfig config = config();
         LOG.info("starting origin {}: {}", Version.current(), config.describe());
-        OriginServer server;
-        try {
-            server = OriginServer.start(config).toCompletionStage().toCompletableFuture().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof BindException) {
-                throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " ("
-                        + e.getCause().getMessage() + "); pick another --port or --host");
-            }
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        OriginServer server = RoleCommand.start(config.host(), config.port(), () -> OriginServer.start(config));
         LOG.info("origin listening on http://{}:{}/ (data in {})", config.host(), server.port(), config.dataDir());
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping origin");
-            try {
-                server.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("origin did not stop cleanly: {}", e.toString());
-            } finally {
-                stopped.countDown();
-            }
-        }, "origin-shutdown"));
-        stopped.await();
+        RoleCommand.runUntilStopped("origin", server::close);
         return 0;
     }
 }

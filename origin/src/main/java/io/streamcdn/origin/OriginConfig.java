@@ -2,13 +2,13 @@ package io.streamcdn.origin;
 
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.media.EncoderSettings;
 import io.streamcdn.media.Rung;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -40,7 +40,6 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
     public static final String DEFAULT_MAX_UPLOAD = "4g";
 
     private static final Pattern KBPS = Pattern.compile("(\\d+)\\s*k?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern WEB_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     public OriginConfig {
         ConfigException.require(host != null && !host.isBlank() && host.strip().equals(host) && !host.contains(" "),
@@ -57,7 +56,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 encodeWorkers, maxWorkers, Runtime.getRuntime().availableProcessors());
         ConfigException.require(encoderSettings != null, "the encoder settings are required");
         publicUrl = normalizePublicUrl(publicUrl);
-        corsOrigins = normalizeCorsOrigins(corsOrigins);
+        corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
     }
 
     public static Builder builder() {
@@ -121,26 +120,6 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                         && uri.getQuery() == null && uri.getFragment() == null,
                 "--public-url '%s' must be an absolute http(s) URL without query, like https://cdn.example.com", text);
         return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-    }
-
-    private static List<String> normalizeCorsOrigins(List<String> origins) {
-        ConfigException.require(origins != null && !origins.isEmpty(),
-                "--cors-origins is empty; give * or a comma-separated list like https://example.com");
-        List<String> normalized = new ArrayList<>();
-        for (String origin : origins) {
-            String value = origin == null ? "" : origin.strip();
-            if (value.equals("*")) {
-                ConfigException.require(origins.size() == 1,
-                        "--cors-origins '%s' mixes * with origins; give * alone, or only origins",
-                        String.join(",", origins));
-                return List.of("*");
-            }
-            ConfigException.require(WEB_ORIGIN.matcher(value).matches(),
-                    "--cors-origins: '%s' is not a web origin; write scheme://host[:port] with no path, "
-                            + "like https://example.com", origin);
-            normalized.add(value.toLowerCase(Locale.ROOT));
-        }
-        return List.copyOf(normalized);
     }
 
     /**
@@ -246,13 +225,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
 
         /** {@code --cors-origins}: {@code *} or a comma-separated list of origins. */
         public Builder corsOrigins(String commaSeparated) {
-            List<String> origins = new ArrayList<>();
-            for (String part : (commaSeparated == null ? "" : commaSeparated).split(",")) {
-                if (!part.isBlank()) {
-                    origins.add(part.strip());
-                }
-            }
-            this.corsOrigins = origins;
+            this.corsOrigins = CorsPolicy.splitOrigins(commaSeparated);
             return this;
         }
 

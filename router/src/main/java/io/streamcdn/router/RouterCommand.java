@@ -1,19 +1,14 @@
 package io.streamcdn.router;
 
-import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code streamcdn router}: flags (or {@code STREAMCDN_ROUTER_*}) into a {@link RouterConfig}, then the
@@ -110,30 +105,9 @@ public final class RouterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RouterConfig config = config();
         LOG.info("starting router {}: {}", Version.current(), config.describe());
-        RouterServer server;
-        try {
-            server = RouterServer.start(config).toCompletionStage().toCompletableFuture().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof BindException) {
-                throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " ("
-                        + e.getCause().getMessage() + "); pick another --port or --host");
-            }
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        RouterServer server = RoleCommand.start(config.host(), config.port(), () -> RouterServer.start(config));
         LOG.info("router listening on http://{}:{}/", config.host(), server.port());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("router did not stop cleanly: {}", e.toString());
-            } finally {
-                stopped.countDown();
-            }
-        }, "router-shutdown"));
-        stopped.await();
+        RoleCommand.runUntilStopped("router", server::close);
         return 0;
     }
 }

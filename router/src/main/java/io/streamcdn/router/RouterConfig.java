@@ -180,17 +180,17 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         }
 
         public Builder healthInterval(String duration) {
-            this.healthInterval = duration("--health-interval", duration);
+            this.healthInterval = DurationText.forFlag("--health-interval", duration);
             return this;
         }
 
         public Builder healthTimeout(String duration) {
-            this.healthTimeout = duration("--health-timeout", duration);
+            this.healthTimeout = DurationText.forFlag("--health-timeout", duration);
             return this;
         }
 
         public Builder heartbeatTimeout(String duration) {
-            this.heartbeatTimeout = duration("--heartbeat-timeout", duration);
+            this.heartbeatTimeout = DurationText.forFlag("--heartbeat-timeout", duration);
             return this;
         }
 
@@ -207,14 +207,6 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         public RouterConfig build() {
             return new RouterConfig(host, port, edgesFile, geoip, coverageZones, defaultLocation, trustedProxies,
                     dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad);
-        }
-
-        private static Duration duration(String flag, String text) {
-            try {
-                return DurationText.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(flag + ": " + e.getMessage());
-            }
         }
     }
 }

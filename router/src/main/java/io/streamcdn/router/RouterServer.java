@@ -281,9 +281,4 @@ public final class RouterServer {
         }));
         return Future.fromCompletionStage(closed);
     }
-
-    /** For tests: the edges the router knows, and their state. */
-    List<io.streamcdn.router.registry.EdgeStatus> edges() {
-        return List.copyOf(parts.registry().all());
-    }
 }

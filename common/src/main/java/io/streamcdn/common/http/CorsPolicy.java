@@ -6,7 +6,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import io.streamcdn.common.ConfigException;
+
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Which web pages may read a role's responses: players on other sites fetch manifests and segments
@@ -22,6 +27,9 @@ public final class CorsPolicy {
     /** How long a browser may reuse a preflight answer. */
     static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
 
+    private static final Pattern WEB_ORIGIN = Pattern.compile(
+            "https?://[A-Za-z0-9.-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
+
     private final List<String> origins;
     private final boolean anyOrigin;
 
@@ -29,6 +37,41 @@ public final class CorsPolicy {
     public CorsPolicy(List<String> origins) {
         this.origins = List.copyOf(origins);
         this.anyOrigin = this.origins.equals(List.of("*"));
+    }
+
+    /**
+     * Checks {@code --cors-origins} as parsed: {@code ["*"]}, or web origins ({@code scheme://host[:port]}, no
+     * path), lower-cased. Refuses an empty list and {@code *} mixed with origins.
+     */
+    public static List<String> normalizeOrigins(List<String> origins) {
+        ConfigException.require(origins != null && !origins.isEmpty(),
+                "--cors-origins is empty; give * or a comma-separated list like https://example.com");
+        List<String> normalized = new ArrayList<>();
+        for (String origin : origins) {
+            String value = origin == null ? "" : origin.strip();
+            if (value.equals("*")) {
+                ConfigException.require(origins.size() == 1,
+                        "--cors-origins '%s' mixes * with origins; give * alone, or only origins",
+                        String.join(",", origins));
+                return List.of("*");
+            }
+            ConfigException.require(WEB_ORIGIN.matcher(value).matches(),
+                    "--cors-origins: '%s' is not a web origin; write scheme://host[:port] with no path, "
+                            + "like https://example.com", origin);
+            normalized.add(value.toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(normalized);
+    }
+
+    /** {@code --cors-origins} as written, {@code *} or {@code a, b}, split into its parts (not yet checked). */
+    public static List<String> splitOrigins(String commaSeparated) {
+        List<String> origins = new ArrayList<>();
+        for (String part : (commaSeparated == null ? "" : commaSeparated).split(",")) {
+            if (!part.isBlank()) {
+                origins.add(part.strip());
+            }
+        }
+        return origins;
     }
 
     /** The value of {@code Access-Control-Allow-Origin} for a request from {@code origin}; null for none. */

@@ -101,10 +101,6 @@ public final class Fill {
         return key;
     }
 
-    public boolean isPrefetch() {
-        return prefetch;
-    }
-
     /** Completes once, when the upstream's response headers arrived or the exchange failed. */
     public CompletableFuture<FillOutcome> outcome() {
         return outcome;

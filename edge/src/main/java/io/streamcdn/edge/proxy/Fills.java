@@ -76,11 +76,6 @@ public final class Fills {
         return count;
     }
 
-    /** Viewers currently waiting on or reading from a fill is tracked by the proxy; this counts the fills. */
-    public int size() {
-        return inFlight.size();
-    }
-
     private Fill newFill(String key, CacheEntry revalidating, boolean prefetch) {
         Fill[] self = new Fill[1];
         self[0] = new Fill(setup, key, revalidating, prefetch, () -> inFlight.remove(key, self[0]));

@@ -48,10 +48,6 @@ public final class Upstream implements AutoCloseable {
         return bases.get(0);
     }
 
-    public List<URI> all() {
-        return bases;
-    }
-
     /**
      * Sends {@code GET base+path} with {@code headers} to the first upstream that accepts a connection.
      * The response arrives paused-able on the calling context; its body has not been read.

@@ -91,8 +91,4 @@ public final class CoverageZones {
         }
         return Optional.empty();
     }
-
-    public int size() {
-        return networks.size();
-    }
 }

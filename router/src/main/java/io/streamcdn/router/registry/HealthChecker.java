@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Traffic Monitor's part: {@code GET /health} of every known edge each interval, with a timeout. A 200
  * counts as a success (its {@code load}, when the body reports one, refreshes the edge's load); anything
- * else, a timeout or a refused connection, as a failure. Never more than one check per edge in flight.
+ * else, a timeout or a refused connection, as a failure. Never more than one check per edge in flight (the
+ * connect and idle timeouts end every check, so each one completes).
  * Also expires self-registered edges whose heartbeats stopped.
  */
 public final class HealthChecker implements AutoCloseable {
@@ -69,8 +70,6 @@ public final class HealthChecker implements AutoCloseable {
                     Outcome outcome = result.result();
                     registry.checked(name, outcome.ok(), outcome.problem(), outcome.load());
                 });
-        // A request that never completes is ended by its idle timeout; the overall deadline guards the rest.
-        vertx.setTimer(timeout.toMillis() * 2 + 100, ignored -> inFlight.remove(name));
     }
 
     private record Outcome(boolean ok, String problem, Optional<Double> load) {
