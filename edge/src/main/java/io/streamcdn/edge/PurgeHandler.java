@@ -43,7 +43,7 @@ final class PurgeHandler implements Handler<RoutingContext> {
         }
         String id = ctx.pathParam("id");
         if (!CacheKey.isVideoId(id)) {
-            ctx.fail(HttpProblem.badRequest("bad_id", "'" + id + "' is not a video id; ids are 6 to 32 characters of a-z and 0-9"));
+            ctx.fail(HttpProblem.badRequest("bad_id", "'" + id + "' is not a video id; " + io.streamcdn.common.VideoIdSyntax.RULE));
             return;
         }
         String prefix = CacheKey.videoPrefix(id);

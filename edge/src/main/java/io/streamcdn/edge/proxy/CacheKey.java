@@ -1,5 +1,7 @@
 package io.streamcdn.edge.proxy;
 
+import io.streamcdn.common.VideoIdSyntax;
+
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -11,7 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class CacheKey {
 
-    private static final Pattern SHAPE = Pattern.compile("/videos/[a-z0-9]{6,32}/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,7}");
+    private static final Pattern SHAPE = Pattern.compile(
+            "/videos/" + VideoIdSyntax.REGEX + "/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,7}");
     private static final int MAX_LENGTH = 512;
 
     private CacheKey() {
@@ -36,6 +39,6 @@ public final class CacheKey {
     }
 
     public static boolean isVideoId(String id) {
-        return id != null && id.matches("[a-z0-9]{6,32}");
+        return VideoIdSyntax.isValid(id);
     }
 }

@@ -1,6 +1,8 @@
 package io.streamcdn.origin.jobs;
 
 import java.security.SecureRandom;
+import io.streamcdn.common.VideoIdSyntax;
+
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +15,7 @@ public final class VideoId {
 
     public static final int LENGTH = 12;
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final Pattern FORMAT = Pattern.compile("[a-z0-9]{6,32}");
+    private static final Pattern FORMAT = Pattern.compile(VideoIdSyntax.REGEX);
 
     private final SecureRandom random;
 

@@ -4,6 +4,8 @@ import io.streamcdn.media.PackageLayout;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.streamcdn.common.VideoIdSyntax;
+
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +29,7 @@ public record VideoPath(String videoId, List<String> segments) {
     public static final int MAX_DEPTH = 2;
     static final int MAX_SEGMENT_CHARS = 128;
 
-    private static final Pattern ID = Pattern.compile("[a-z0-9]{6,32}");
+    private static final Pattern ID = Pattern.compile(VideoIdSyntax.REGEX);
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
     private static final int MAX_ECHO_CHARS = 64;
 

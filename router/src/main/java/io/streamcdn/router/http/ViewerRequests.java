@@ -1,5 +1,6 @@
 package io.streamcdn.router.http;
 
+import io.streamcdn.common.VideoIdSyntax;
 import io.streamcdn.common.http.ApiError;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.router.net.ClientAddress;
@@ -13,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The viewer-facing HTTP front end of {@link Routing}:
@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  * Neither answer may be cached ({@code Cache-Control: no-store}): it depends on who asks and when.
  */
 public final class ViewerRequests {
-
-    private static final Pattern VIDEO_ID = Pattern.compile("[a-z0-9]{6,32}");
 
     private final Routing routing;
     private final ClientAddress clients;
@@ -42,8 +40,8 @@ public final class ViewerRequests {
     /** {@code GET|HEAD /videos/:id/*}. */
     public void redirect(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        if (id == null || !VIDEO_ID.matcher(id).matches()) {
-            ctx.fail(HttpProblem.badRequest("bad_id", "'" + id + "' is not a video id; ids are 6 to 32 characters of a-z and 0-9"));
+        if (!VideoIdSyntax.isValid(id)) {
+            ctx.fail(HttpProblem.badRequest("bad_id", "'" + id + "' is not a video id; " + VideoIdSyntax.RULE));
             return;
         }
         Decision decision = decide(ctx, id);
@@ -68,8 +66,8 @@ public final class ViewerRequests {
     /** {@code GET /api/route?video=ID}. */
     public void route(RoutingContext ctx) {
         String id = ctx.request().getParam("video");
-        if (id == null || !VIDEO_ID.matcher(id).matches()) {
-            ctx.fail(HttpProblem.badRequest("bad_video", "give ?video= a video id (6 to 32 characters of a-z and 0-9)"));
+        if (!VideoIdSyntax.isValid(id)) {
+            ctx.fail(HttpProblem.badRequest("bad_video", "give ?video= a video id; " + VideoIdSyntax.RULE));
             return;
         }
         Decision decision = decide(ctx, id);
