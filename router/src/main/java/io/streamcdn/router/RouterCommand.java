@@ -87,6 +87,12 @@ public final class RouterCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_MAX_LOAD")
     double maxLoad;
 
+    @Option(names = "--cors-origins", paramLabel = "ORIGINS", defaultValue = "*",
+            description = "Web origins whose pages may read the router's answers (a player page asking /api/route), "
+                    + "* for any, or a comma-separated list like https://example.com. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ROUTER_CORS_ORIGINS")
+    String corsOrigins;
+
     public RouterConfig config() {
         return RouterConfig.builder()
                 .host(host).port(port)
@@ -98,6 +104,7 @@ public final class RouterCommand implements Callable<Integer> {
                 .dns(dnsPort < 0 ? null : dnsPort, dnsZone)
                 .healthInterval(healthInterval).healthTimeout(healthTimeout).heartbeatTimeout(heartbeatTimeout)
                 .toleranceKm(toleranceKm).maxLoad(maxLoad)
+                .corsOrigins(corsOrigins)
                 .build();
     }
 

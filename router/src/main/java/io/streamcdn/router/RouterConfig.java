@@ -1,6 +1,7 @@
 package io.streamcdn.router;
 
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.router.net.Cidr;
@@ -33,12 +34,13 @@ import java.util.stream.Collectors;
  * @param heartbeatTimeout how long after its last heartbeat a self-registered edge counts as gone
  * @param toleranceKm      edges this much farther than the nearest still share its viewers
  * @param maxLoad          an edge reporting more load than this (0..1) is skipped while others are available
+ * @param corsOrigins      web origins whose pages may read the router's answers ({@code ["*"]} for any)
  */
 public record RouterConfig(String host, int port, Optional<Path> edgesFile, Optional<Path> geoip,
                            Optional<Path> coverageZones, Optional<GeoPoint> defaultLocation,
                            List<Cidr> trustedProxies, Optional<Integer> dnsPort, Optional<String> dnsZone,
                            Duration healthInterval, Duration healthTimeout, Duration heartbeatTimeout,
-                           double toleranceKm, double maxLoad) {
+                           double toleranceKm, double maxLoad, List<String> corsOrigins) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8090;
@@ -67,6 +69,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         ConfigException.require(toleranceKm >= 0 && toleranceKm <= 20_100,
                 "--tolerance-km %s is outside 0..20100 (half the Earth's circumference)", toleranceKm);
         ConfigException.require(maxLoad > 0 && maxLoad <= 1, "--max-load %s is outside (0, 1]", maxLoad);
+        corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
     }
 
     public static Builder builder() {
@@ -78,14 +81,14 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         return String.format(Locale.ROOT,
                 "host=%s port=%d edges=%s geoip=%s coverage-zones=%s default-location=%s trusted-proxies=%s "
                         + "dns-port=%s dns-zone=%s health-interval=%s health-timeout=%s heartbeat-timeout=%s "
-                        + "tolerance-km=%s max-load=%s",
+                        + "tolerance-km=%s max-load=%s cors-origins=%s",
                 host, port, edgesFile.map(Path::toString).orElse("(none)"), geoip.map(Path::toString).orElse("(none)"),
                 coverageZones.map(Path::toString).orElse("(none)"),
                 defaultLocation.map(GeoPoint::toString).orElse("(none)"),
                 trustedProxies.isEmpty() ? "(none)" : trustedProxies.stream().map(Cidr::toString).collect(Collectors.joining(",")),
                 dnsPort.map(String::valueOf).orElse("(off)"), dnsZone.orElse("(off)"),
                 DurationText.format(healthInterval), DurationText.format(healthTimeout),
-                DurationText.format(heartbeatTimeout), toleranceKm, maxLoad);
+                DurationText.format(heartbeatTimeout), toleranceKm, maxLoad, String.join(",", corsOrigins));
     }
 
     private static void readable(String flag, Path file) {
@@ -117,6 +120,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         private Duration heartbeatTimeout = Duration.ofSeconds(15);
         private double toleranceKm = 500;
         private double maxLoad = 0.9;
+        private List<String> corsOrigins = List.of("*");
 
         private Builder() {
         }
@@ -204,9 +208,15 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
             return this;
         }
 
+        /** {@code --cors-origins *} or {@code https://a.example,https://b.example}. */
+        public Builder corsOrigins(String commaSeparated) {
+            this.corsOrigins = CorsPolicy.splitOrigins(commaSeparated);
+            return this;
+        }
+
         public RouterConfig build() {
             return new RouterConfig(host, port, edgesFile, geoip, coverageZones, defaultLocation, trustedProxies,
-                    dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad);
+                    dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, corsOrigins);
         }
     }
 }

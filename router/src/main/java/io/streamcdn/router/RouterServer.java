@@ -5,6 +5,7 @@ import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.RoleRuntime;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.http.AccessLog;
+import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.router.dns.DnsServer;
@@ -129,8 +130,8 @@ public final class RouterServer {
         CompletableFuture<RouterServer> started = new CompletableFuture<>();
         vertx.executeBlocking(() -> Parts.open(vertx, config, runtime), false)
                 .compose(parts -> {
-                    Router router = routes(vertx, config, runtime, parts, startedNanos);
-                    return listen(vertx, config, router)
+                    Front front = front(vertx, config, runtime, parts, startedNanos);
+                    return listen(vertx, config, front)
                             .compose(servers -> listenDns(vertx, config, runtime, parts)
                                     .map(dns -> new RouterServer(config, runtime, parts, servers, dns)))
                             .onSuccess(started1 -> parts.health().start());
@@ -163,7 +164,7 @@ public final class RouterServer {
      * every core's event loop answers its share (a single server would run on one event loop, one core).
      * The first one picks the port when the configuration asks for any.
      */
-    private static Future<List<HttpServer>> listen(Vertx vertx, RouterConfig config, Router router) {
+    private static Future<List<HttpServer>> listen(Vertx vertx, RouterConfig config, Front front) {
         HttpServerOptions options;
         try {
             options = new HttpServerOptions().setHost(config.host())
@@ -174,9 +175,9 @@ public final class RouterServer {
         }
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
-        return vertx.deployVerticle(() -> new Listener(options, router, servers), new DeploymentOptions())
+        return vertx.deployVerticle(() -> new Listener(options, front, servers), new DeploymentOptions())
                 .compose(first -> instances == 1 ? Future.succeededFuture(List.copyOf(servers))
-                        : vertx.deployVerticle(() -> new Listener(options, router, servers),
+                        : vertx.deployVerticle(() -> new Listener(options, front, servers),
                                 new DeploymentOptions().setInstances(instances - 1)).map(more -> List.copyOf(servers)));
     }
 
@@ -194,29 +195,44 @@ public final class RouterServer {
     private static final class Listener extends VerticleBase {
 
         private final HttpServerOptions options;
-        private final Router router;
+        private final Front front;
         private final List<HttpServer> servers;
 
-        Listener(HttpServerOptions options, Router router, List<HttpServer> servers) {
+        Listener(HttpServerOptions options, Front front, List<HttpServer> servers) {
             this.options = options;
-            this.router = router;
+            this.front = front;
             this.servers = servers;
         }
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+            return vertx.createHttpServer(options).requestHandler(front::handle).listen().onSuccess(servers::add);
         }
     }
 
-    static Router routes(Vertx vertx, RouterConfig config, RoleRuntime runtime, Parts parts, long startedNanos) {
+    /** Redirects answered directly; everything else through the Vert.x-web router. */
+    private record Front(ViewerRequests viewers, Router router) {
+        void handle(io.vertx.core.http.HttpServerRequest request) {
+            if (!viewers.redirect(request)) {
+                router.handle(request);
+            }
+        }
+    }
+
+    private static Front front(Vertx vertx, RouterConfig config, RoleRuntime runtime, Parts parts, long startedNanos) {
         RouterMetrics metrics = new RouterMetrics(runtime.registry());
-        ViewerRequests viewers = new ViewerRequests(parts.selector(), new ClientAddress(config.trustedProxies()), metrics);
+        CorsPolicy cors = new CorsPolicy(config.corsOrigins());
+        AccessLog accessLog = new AccessLog();
+        DateHeader date = new DateHeader();
+        ViewerRequests viewers = new ViewerRequests(parts.selector(), new ClientAddress(config.trustedProxies()), metrics,
+                cors, date, accessLog);
         EdgeApi edges = new EdgeApi(parts.registry(), parts.health());
 
         Router router = Router.router(vertx);
-        router.route().handler(new AccessLog());
-        router.route().handler(new DateHeader());
+        router.route().handler(accessLog);
+        router.route().handler(date);
+        router.route().handler(cors.responses(ViewerRequests.EXPOSED_HEADERS));
+        router.options().handler(cors.preflight("GET, HEAD, OPTIONS", "Content-Type"));
         router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
         router.get("/health").setName("/health").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -225,8 +241,9 @@ public final class RouterServer {
                         .put("uptimeSeconds", (System.nanoTime() - startedNanos) / 1_000_000_000L)
                         .put("edges", parts.registry().all().size())
                         .put("available", parts.registry().available().size()).encode()));
-        router.route("/videos/:id/*").setName("/videos/:id/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
-                .handler(viewers::redirect);
+        // Good redirects never reach the router (see Front); a bad video id does, for the usual JSON 400.
+        router.route("/videos/:id/*").setName(ViewerRequests.REDIRECT_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(viewers::badRedirect);
         router.get("/api/route").setName("/api/route").handler(viewers::route);
         router.get("/api/edges").setName("/api/edges").handler(edges::list);
         router.post("/api/edges/:name/heartbeat").setName("/api/edges/:name/heartbeat")
@@ -235,7 +252,7 @@ public final class RouterServer {
         router.delete("/api/edges/:name").setName("/api/edges/:name").handler(edges::deregister);
         new JsonErrors("router", failure -> Optional.empty(),
                 "the router answers /videos/{id}/..., /api/route?video=, /api/edges, /health and /metrics").mount(router);
-        return router;
+        return new Front(viewers, router);
     }
 
     /** The port the servers listen on (the real one when the configuration asked for 0). */

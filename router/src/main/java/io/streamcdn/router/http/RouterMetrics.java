@@ -14,13 +14,16 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   streamcdn_router_decisions_total{edge,reason,api}   redirects and route answers, by chosen edge and reason
  *   streamcdn_router_no_edge_total{api}                 requests answered 503 (no edge available)
+ *   streamcdn_router_refused_total{api}                 requests answered 400 (no usable client address)
  *   streamcdn_router_lookup_seconds                     locate + rank time per decision (histogram)
  * </pre>
  */
 public final class RouterMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+    /** Keyed by a record, not a joined string: looked up on every decision, so no string is built per request. */
+    private final Map<DecisionKey, Counter> decisions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> noEdge = new ConcurrentHashMap<>();
     private final Timer lookup;
 
@@ -28,14 +31,29 @@ public final class RouterMetrics {
         this.registry = registry;
         this.lookup = Timer.builder("streamcdn.router.lookup").description("Time to locate a viewer and rank the edges")
                 .publishPercentileHistogram().register(registry);
-        noEdge("redirect");
-        noEdge("route");
+        for (String api : new String[] {"redirect", "route"}) {
+            noEdge(api);
+            refused.put(api, Counter.builder("streamcdn.router.refused").tag("api", api)
+                    .description("Requests answered 400 because they named no usable client address").register(registry));
+        }
+    }
+
+    private record DecisionKey(String edge, String reason, String api) {
     }
 
     public void decided(String edge, String reason, String api) {
-        decisions.computeIfAbsent(edge + '\u0000' + reason + '\u0000' + api, k -> Counter.builder("streamcdn.router.decisions")
-                .tag("edge", edge).tag("reason", reason).tag("api", api)
-                .description("Viewers sent to an edge, by edge, reason and front end").register(registry)).increment();
+        DecisionKey key = new DecisionKey(edge, reason, api);
+        Counter counter = decisions.get(key);
+        if (counter == null) {
+            counter = decisions.computeIfAbsent(key, k -> Counter.builder("streamcdn.router.decisions")
+                    .tag("edge", edge).tag("reason", reason).tag("api", api)
+                    .description("Viewers sent to an edge, by edge, reason and front end").register(registry));
+        }
+        counter.increment();
+    }
+
+    public void refused(String api) {
+        refused.get(api).increment();
     }
 
     public void noEdge(String api) {

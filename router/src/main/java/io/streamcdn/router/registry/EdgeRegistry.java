@@ -30,6 +30,11 @@ public final class EdgeRegistry {
     static final int SUCCESSES_TO_UP = 2;
 
     private final ConcurrentHashMap<String, EdgeStatus> edges = new ConcurrentHashMap<>();
+    /**
+     * The available edges as one immutable list, rebuilt after every change: every viewer request reads it,
+     * while changes come a few times a second (checks, heartbeats), so filtering the map per request is waste.
+     */
+    private volatile List<EdgeStatus> availableNow = List.of();
     private final Duration heartbeatTimeout;
     private final Counter wentUp;
     private final Counter wentDown;
@@ -50,6 +55,7 @@ public final class EdgeRegistry {
     public void addStatic(List<Edge> statics) {
         for (Edge edge : statics) {
             edges.put(edge.name(), EdgeStatus.fresh(edge, EdgeStatus.Origin.STATIC, 0));
+            refreshAvailable();
             LOG.info("edge {} at {} (from the edges file)", edge.name(), edge.url());
         }
     }
@@ -66,6 +72,7 @@ public final class EdgeRegistry {
             }
             return current.withEdge(edge, now, load, connections, bitsPerSecond);
         });
+        refreshAvailable();
         if (added[0]) {
             LOG.info("edge {} registered itself at {} (heartbeat)", edge.name(), edge.url());
         }
@@ -75,6 +82,7 @@ public final class EdgeRegistry {
     /** Removes a self-registered edge (it deregistered); false when it was not known. */
     public boolean remove(String name) {
         EdgeStatus removed = edges.remove(name);
+        refreshAvailable();
         if (removed != null) {
             LOG.info("edge {} deregistered", name);
             if (removed.available()) {
@@ -108,8 +116,18 @@ public final class EdgeRegistry {
         return List.copyOf(edges.values());
     }
 
+    /** The edges that may receive viewers now, in name order; an immutable snapshot. */
     public List<EdgeStatus> available() {
-        return edges.values().stream().filter(EdgeStatus::available).toList();
+        return availableNow;
+    }
+
+    /**
+     * Rebuilds the snapshot from the map. Synchronized so that two changes racing cannot publish their
+     * snapshots out of order: whoever refreshes last read the map last.
+     */
+    private synchronized void refreshAvailable() {
+        availableNow = edges.values().stream().filter(EdgeStatus::available)
+                .sorted(java.util.Comparator.comparing(s -> s.edge().name())).toList();
     }
 
     public Optional<EdgeStatus> get(String name) {
@@ -138,6 +156,7 @@ public final class EdgeRegistry {
             before[0] = current;
             return change.apply(current);
         });
+        refreshAvailable();
         if (after == null || before[0] == null || before[0].available() == after.available()) {
             return;
         }

@@ -45,70 +45,72 @@ public final class EdgeSelector implements Routing {
 
     @Override
     public List<RankedEdge> rank(Viewer viewer, String key) {
-        List<EdgeStatus> candidates = new ArrayList<>();
-        List<EdgeStatus> busy = new ArrayList<>();
-        for (EdgeStatus status : registry.available()) {
-            (status.load() > maxLoad ? busy : candidates).add(status);
+        List<EdgeStatus> available = registry.available();
+        long keyHash = keyHash(key);
+        // Each edge's distance and score once per request: they are what the groups below sort by.
+        List<Candidate> candidates = new ArrayList<>(available.size());
+        List<Candidate> busy = new ArrayList<>();
+        for (EdgeStatus status : available) {
+            Candidate candidate = new Candidate(status, distance(viewer, status), score(keyHash, status));
+            (status.load() > maxLoad ? busy : candidates).add(candidate);
         }
         if (candidates.isEmpty()) {
             candidates = busy;
-            busy = List.of();
+            busy = new ArrayList<>();
         }
-        List<RankedEdge> ranked = new ArrayList<>(candidates.size() + busy.size());
+        List<RankedEdge> ranked = new ArrayList<>(available.size());
         if (viewer.zone().isPresent()) {
             String zone = viewer.zone().get();
-            List<EdgeStatus> inZone = candidates.stream().filter(s -> s.edge().zone().map(zone::equals).orElse(false))
-                    .toList();
-            addByHash(ranked, inZone, key, viewer, "zone");
-            candidates = candidates.stream().filter(s -> !inZone.contains(s)).toList();
+            List<Candidate> inZone = new ArrayList<>();
+            List<Candidate> others = new ArrayList<>();
+            for (Candidate candidate : candidates) {
+                (candidate.status().edge().zone().map(zone::equals).orElse(false) ? inZone : others).add(candidate);
+            }
+            addByScore(ranked, inZone, "zone");
+            candidates = others;
         }
         if (viewer.location().isPresent()) {
-            // Each distance once, not once per comparison of the sort: a haversine (asin, cos) per comparison
-            // was a tenth of the event loops' Java time under load.
-            List<Located> located = new ArrayList<>(candidates.size());
-            for (EdgeStatus status : candidates) {
-                if (status.edge().location().isPresent()) {
-                    located.add(new Located(status, distance(viewer, status)));
-                }
+            List<Candidate> located = new ArrayList<>(candidates.size());
+            List<Candidate> unlocated = new ArrayList<>();
+            for (Candidate candidate : candidates) {
+                (candidate.km() >= 0 ? located : unlocated).add(candidate);
             }
-            located.sort(Comparator.comparingDouble(Located::km));
+            located.sort(Comparator.comparingDouble(Candidate::km));
             if (!located.isEmpty()) {
                 double limit = located.get(0).km() + toleranceKm;
-                addByHash(ranked, located.stream().filter(l -> l.km() <= limit).map(Located::status).toList(), key, viewer,
-                        "nearest");
-                for (Located farther : located) {
-                    if (farther.km() > limit) {
-                        ranked.add(new RankedEdge(farther.status().edge(), farther.km(), farther.status().load(), "farther"));
-                    }
+                List<Candidate> nearest = new ArrayList<>();
+                List<Candidate> farther = new ArrayList<>();
+                for (Candidate candidate : located) {
+                    (candidate.km() <= limit ? nearest : farther).add(candidate);
+                }
+                addByScore(ranked, nearest, "nearest");
+                for (Candidate candidate : farther) {
+                    ranked.add(candidate.ranked("farther"));
                 }
             }
-            addByHash(ranked, candidates.stream().filter(s -> s.edge().location().isEmpty()).toList(), key, viewer,
-                    "no-location");
+            addByScore(ranked, unlocated, "no-location");
         } else {
-            addByHash(ranked, candidates, key, viewer, "no-location");
+            addByScore(ranked, candidates, "no-location");
         }
-        List<EdgeStatus> busiest = new ArrayList<>(busy);
-        busiest.sort(Comparator.comparingDouble(EdgeStatus::load));
-        for (EdgeStatus status : busiest) {
-            ranked.add(ranked(status, viewer, "busy"));
+        busy.sort(Comparator.comparingDouble(c -> c.status().load()));
+        for (Candidate candidate : busy) {
+            ranked.add(candidate.ranked("busy"));
         }
         return ranked;
     }
 
-    /** An edge with a location and its distance to the viewer. */
-    private record Located(EdgeStatus status, double km) {
-    }
-
-    private void addByHash(List<RankedEdge> ranked, List<EdgeStatus> group, String key, Viewer viewer, String reason) {
-        List<EdgeStatus> ordered = new ArrayList<>(group);
-        ordered.sort(Comparator.comparingDouble((EdgeStatus s) -> score(key, s)).reversed());
-        for (EdgeStatus status : ordered) {
-            ranked.add(ranked(status, viewer, reason));
+    /** An available edge with its distance to the viewer (-1 when unknown) and its rendezvous score. */
+    private record Candidate(EdgeStatus status, double km, double score) {
+        RankedEdge ranked(String reason) {
+            return new RankedEdge(status.edge(), km, status.load(), reason);
         }
     }
 
-    private static RankedEdge ranked(EdgeStatus status, Viewer viewer, String reason) {
-        return new RankedEdge(status.edge(), distance(viewer, status), status.load(), reason);
+    private static void addByScore(List<RankedEdge> ranked, List<Candidate> group, String reason) {
+        group.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        for (Candidate candidate : group) {
+            ranked.add(candidate.ranked(reason));
+        }
     }
 
     private static double distance(Viewer viewer, EdgeStatus status) {
@@ -123,15 +125,37 @@ public final class EdgeSelector implements Routing {
      * {@code h} a uniform hash of key and edge in (0, 1) and {@code w} the spare capacity. The highest wins.
      */
     static double score(String key, EdgeStatus status) {
+        return score(keyHash(key), status);
+    }
+
+    private static double score(long keyHash, EdgeStatus status) {
         double spare = Math.max(0.05, 1 - Math.min(1, status.load()));
-        long hash = mix(fnv1a(key + "\u0000" + status.edge().name()));
+        long hash = mix(fnv1a(keyHash, status.edge().name()));
         double unit = ((hash >>> 11) + 0.5) / (1L << 53);
         return spare / -Math.log(unit);
     }
 
-    private static long fnv1a(String text) {
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+    /** FNV-1a over the key's UTF-8 bytes and a NUL: the part of every edge's hash that the key decides. */
+    private static long keyHash(String key) {
+        return fnv1a(FNV_OFFSET, key + "\u0000");
+    }
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+    private static long fnv1a(long hash, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                return fnv1aBytes(hash, text.substring(i).getBytes(StandardCharsets.UTF_8));
+            }
+            hash ^= c; // ASCII: the char is its UTF-8 byte
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+
+    private static long fnv1aBytes(long hash, byte[] bytes) {
+        for (byte b : bytes) {
             hash ^= b & 0xff;
             hash *= 0x100000001b3L;
         }
