@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The router's own count of what it answered on {@code /videos/{id}/...}, read from its /metrics: Vert.x's
- * per-route response counter split into 302s and everything else, and the router's decisions. The
+ * The router's own count of what it answered on {@code /videos/{id}/...}, read from its /metrics: its
+ * per-route answer counter ({@code streamcdn_router_requests_total}) split into 302s and everything else, and the router's decisions. The
  * difference across a measured round proves wrk's responses were redirects (wrk itself cannot tell a 302
  * from a 200: both are "2xx or 3xx" to it). Also its JVM's garbage-collection pauses (count and seconds),
  * which is where a JVM's latency tail usually comes from.
@@ -21,7 +21,7 @@ record RouterCounters(double redirects, double otherAnswers, double decisions, d
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern VIDEO_RESPONSES = Pattern.compile(
-            "(?m)^vertx_http_server_requests_total\\{([^}]*route=\"/videos/:id/\\*\"[^}]*)}\\s+(\\S+)$");
+            "(?m)^streamcdn_router_requests_total\\{([^}]*route=\"/videos/:id/\\*\"[^}]*)}\\s+(\\S+)$");
     private static final Pattern CODE = Pattern.compile("code=\"(\\d+)\"");
     private static final Pattern REDIRECT_DECISIONS = Pattern.compile(
             "(?m)^streamcdn_router_decisions_total\\{[^}]*api=\"redirect\"[^}]*}\\s+(\\S+)$");

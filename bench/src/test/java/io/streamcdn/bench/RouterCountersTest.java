@@ -7,12 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RouterCountersTest {
 
     private static final String METRICS = """
-            # TYPE vertx_http_server_requests_total counter
-            vertx_http_server_requests_total{code="200",method="GET",role="router",route="/metrics"} 7.0
-            vertx_http_server_requests_total{code="302",method="GET",role="router",route="/videos/:id/*"} 1000.0
-            vertx_http_server_requests_total{code="302",method="HEAD",role="router",route="/videos/:id/*"} 5.0
-            vertx_http_server_requests_total{code="400",method="GET",role="router",route="/videos/:id/*"} 2.0
-            vertx_http_server_requests_total{code="503",method="GET",role="router",route="/api/route"} 9.0
+            # TYPE streamcdn_router_requests_total counter
+            streamcdn_router_requests_total{code="200",role="router",route="/metrics"} 7.0
+            streamcdn_router_requests_total{code="302",role="router",route="/videos/:id/*"} 1005.0
+            streamcdn_router_requests_total{code="400",role="router",route="/videos/:id/*"} 2.0
+            streamcdn_router_requests_total{code="503",role="router",route="/api/route"} 9.0
             streamcdn_router_decisions_total{api="redirect",edge="edge-london",reason="nearest",role="router"} 600.0
             streamcdn_router_decisions_total{api="redirect",edge="edge-paris",reason="nearest",role="router"} 405.0
             streamcdn_router_decisions_total{api="route",edge="edge-paris",reason="nearest",role="router"} 50.0

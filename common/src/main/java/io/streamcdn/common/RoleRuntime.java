@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
@@ -34,6 +35,16 @@ public final class RoleRuntime implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
 
     public RoleRuntime(String role) {
+        this(role, true);
+    }
+
+    /**
+     * A role whose HTTP server counts its own requests passes {@code vertxHttpServerMetrics = false}: Vert.x's
+     * per-request metrics look up five meters by tags for every request (a tenth of the router's CPU per
+     * redirect), which a role answering tens of thousands of tiny requests a second cannot afford. HTTP client,
+     * pool and JVM metrics stay.
+     */
+    public RoleRuntime(String role, boolean vertxHttpServerMetrics) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("role", role);
         new ClassLoaderMetrics().bindTo(registry);
@@ -48,6 +59,9 @@ public final class RoleRuntime implements AutoCloseable {
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
+        if (!vertxHttpServerMetrics) {
+            metrics.setDisabledMetricsCategories(java.util.Set.of(MetricsDomain.HTTP_SERVER.toCategory()));
+        }
         this.vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(registry))

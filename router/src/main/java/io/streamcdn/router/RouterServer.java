@@ -125,7 +125,7 @@ public final class RouterServer {
     /** Loads, checks and listens; the future belongs to no Vert.x context. */
     public static Future<RouterServer> start(RouterConfig config) {
         long startedNanos = System.nanoTime();
-        RoleRuntime runtime = new RoleRuntime("router");
+        RoleRuntime runtime = new RoleRuntime("router", false); // counts its own requests: RouterMetrics
         Vertx vertx = runtime.vertx();
         CompletableFuture<RouterServer> started = new CompletableFuture<>();
         vertx.executeBlocking(() -> Parts.open(vertx, config, runtime), false)
@@ -210,6 +210,16 @@ public final class RouterServer {
         }
     }
 
+    private static final String ROUTE_KEY = "streamcdn.route";
+
+    /** Labels the request's count with its route template (failure handlers run on other routes). */
+    private static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> countedAs(String route) {
+        return ctx -> {
+            ctx.put(ROUTE_KEY, route);
+            ctx.next();
+        };
+    }
+
     /** Redirects answered directly; everything else through the Vert.x-web router. */
     private record Front(ViewerRequests viewers, Router router) {
         void handle(io.vertx.core.http.HttpServerRequest request) {
@@ -230,11 +240,15 @@ public final class RouterServer {
 
         Router router = Router.router(vertx);
         router.route().handler(accessLog);
+        router.route().handler(ctx -> {
+            ctx.addEndHandler(ended -> metrics.answered(ctx.get(ROUTE_KEY, "other"), ctx.response().getStatusCode()));
+            ctx.next();
+        });
         router.route().handler(date);
         router.route().handler(cors.responses(ViewerRequests.EXPOSED_HEADERS));
         router.options().handler(cors.preflight("GET, HEAD, OPTIONS", "Content-Type"));
-        router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
-        router.get("/health").setName("/health").handler(ctx -> ctx.response()
+        router.get("/metrics").setName("/metrics").handler(countedAs("/metrics")).handler(new MetricsHandler(runtime.registry()));
+        router.get("/health").setName("/health").handler(countedAs("/health")).handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(new JsonObject().put("status", parts.registry().available().isEmpty() ? "no-edges" : "ok")
                         .put("role", "router").put("version", Version.current())
@@ -243,13 +257,14 @@ public final class RouterServer {
                         .put("available", parts.registry().available().size()).encode()));
         // Good redirects never reach the router (see Front); a bad video id does, for the usual JSON 400.
         router.route("/videos/:id/*").setName(ViewerRequests.REDIRECT_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)
-                .handler(viewers::badRedirect);
-        router.get("/api/route").setName("/api/route").handler(viewers::route);
-        router.get("/api/edges").setName("/api/edges").handler(edges::list);
+                .handler(countedAs(ViewerRequests.REDIRECT_ROUTE)).handler(viewers::badRedirect);
+        router.get("/api/route").setName("/api/route").handler(countedAs("/api/route")).handler(viewers::route);
+        router.get("/api/edges").setName("/api/edges").handler(countedAs("/api/edges")).handler(edges::list);
         router.post("/api/edges/:name/heartbeat").setName("/api/edges/:name/heartbeat")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_HEARTBEAT_BYTES))
+                .handler(countedAs("/api/edges/:name/heartbeat"))
                 .handler(edges::heartbeat);
-        router.delete("/api/edges/:name").setName("/api/edges/:name").handler(edges::deregister);
+        router.delete("/api/edges/:name").setName("/api/edges/:name").handler(countedAs("/api/edges/:name")).handler(edges::deregister);
         new JsonErrors("router", failure -> Optional.empty(),
                 "the router answers /videos/{id}/..., /api/route?video=, /api/edges, /health and /metrics").mount(router);
         return new Front(viewers, router);

@@ -204,6 +204,33 @@ class RoutingDecisionsTest {
     }
 
     @Test
+    void everyAnswerIsCountedByRouteAndStatusAndPagesOfOtherOriginsMayReadIt() throws Exception {
+        try (TestRouter router = router()) {
+            HttpResponse<String> redirect = router.get("/videos/video001/manifest.mpd?x=1", "X-Forwarded-For", LONDON,
+                    "Origin", "http://player.example");
+            assertThat(redirect.statusCode()).isEqualTo(302);
+            assertThat(redirect.headers().firstValue("Location")).hasValueSatisfying(
+                    l -> assertThat(l).endsWith("/videos/video001/manifest.mpd?x=1"));
+            assertThat(redirect.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            assertThat(redirect.headers().firstValue("Date")).isPresent();
+            assertThat(router.get("/videos/video002/init.mp4", "X-Forwarded-For", "999.1.1.1").statusCode()).isEqualTo(400);
+            assertThat(router.get("/videos/BAD/manifest.mpd").statusCode()).isEqualTo(400);
+            HttpResponse<String> route = router.get("/api/route?video=video001", "Origin", "http://player.example");
+            assertThat(route.statusCode()).isEqualTo(200);
+            assertThat(route.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+
+            assertThat(router.metric("streamcdn_router_requests_total{code=\"302\",role=\"router\",route=\"/videos/:id/*\"}"))
+                    .isEqualTo(1.0);
+            assertThat(router.metric("streamcdn_router_requests_total{code=\"400\",role=\"router\",route=\"/videos/:id/*\"}"))
+                    .isEqualTo(2.0);
+            assertThat(router.metric("streamcdn_router_requests_total{code=\"200\",role=\"router\",route=\"/api/route\"}"))
+                    .isEqualTo(1.0);
+            assertThat(router.metric("streamcdn_router_refused_total{api=\"redirect\",role=\"router\"}")).isEqualTo(1.0);
+            assertThat(router.get("/metrics").body()).doesNotContain("vertx_http_server_requests_total");
+        }
+    }
+
+    @Test
     void anEdgeRegisteringWithAHostNameGetsItsAddressesForDns() throws Exception {
         try (StubEdge named = new StubEdge(vertx);
              TestRouter router = router()) {

@@ -77,7 +77,6 @@ public final class ViewerRequests {
         if (!VideoIdSyntax.isValid(id)) {
             return false;
         }
-        request.routed(REDIRECT_ROUTE); // the route label of Vert.x's HTTP metrics, as if Vert.x-web had matched it
         accessLog.watch(request);
         HttpServerResponse response = request.response();
         response.putHeader(HttpHeaders.DATE, date.now());
@@ -85,17 +84,20 @@ public final class ViewerRequests {
         Decision decision = decide(request, id);
         if (decision instanceof Refused refused) {
             metrics.refused("redirect");
+            metrics.answered(REDIRECT_ROUTE, 400);
             JsonErrors.send(response, refused.error(), Map.of());
             return true;
         }
         List<RankedEdge> ranked = ((Ranked) decision).edges();
         if (ranked.isEmpty()) {
             metrics.noEdgeAnswered("redirect");
+            metrics.answered(REDIRECT_ROUTE, 503);
             JsonErrors.send(response, noEdge(), Map.of());
             return true;
         }
         RankedEdge best = ranked.get(0);
         metrics.decided(best.edge().name(), best.reason(), "redirect");
+        metrics.answered(REDIRECT_ROUTE, 302);
         response.setStatusCode(302)
                 .putHeader(HttpHeaders.LOCATION, best.edge().url() + request.uri())
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)

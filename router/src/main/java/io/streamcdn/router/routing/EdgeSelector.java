@@ -1,5 +1,8 @@
 package io.streamcdn.router.routing;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.streamcdn.common.GeoPoint;
 import io.streamcdn.router.locate.Locator;
 import io.streamcdn.router.registry.EdgeRegistry;
 import io.streamcdn.router.registry.EdgeStatus;
@@ -30,6 +33,8 @@ public final class EdgeSelector implements Routing {
     private final Locator locator;
     private final double toleranceKm;
     private final double maxLoad;
+    private final Cache<GeoPoint, Distances> recentDistances = Caffeine.newBuilder().maximumSize(10_000)
+            .executor(Runnable::run).build();
 
     public EdgeSelector(EdgeRegistry registry, Locator locator, double toleranceKm, double maxLoad) {
         this.registry = registry;
@@ -47,11 +52,13 @@ public final class EdgeSelector implements Routing {
     public List<RankedEdge> rank(Viewer viewer, String key) {
         List<EdgeStatus> available = registry.available();
         long keyHash = keyHash(key);
-        // Each edge's distance and score once per request: they are what the groups below sort by.
+        double[] km = distances(viewer, available);
+        // Each edge's score once per request: the groups below sort by it.
         List<Candidate> candidates = new ArrayList<>(available.size());
         List<Candidate> busy = new ArrayList<>();
-        for (EdgeStatus status : available) {
-            Candidate candidate = new Candidate(status, distance(viewer, status), score(keyHash, status));
+        for (int i = 0; i < available.size(); i++) {
+            EdgeStatus status = available.get(i);
+            Candidate candidate = new Candidate(status, km[i], score(keyHash, status));
             (status.load() > maxLoad ? busy : candidates).add(candidate);
         }
         if (candidates.isEmpty()) {
@@ -111,6 +118,34 @@ public final class EdgeSelector implements Routing {
         for (Candidate candidate : group) {
             ranked.add(candidate.ranked(reason));
         }
+    }
+
+    /** The distances from one viewer location to the edges of one registry snapshot, in its order. */
+    private record Distances(List<EdgeStatus> snapshot, double[] km) {
+    }
+
+    /**
+     * Each available edge's distance from the viewer (-1 when unknown), remembered per viewer location until the
+     * registry's snapshot changes: great-circle distances (asin, cos) for every edge were a tenth of the router's
+     * time per request, and the same places ask again and again.
+     */
+    private double[] distances(Viewer viewer, List<EdgeStatus> available) {
+        if (viewer.location().isEmpty()) {
+            double[] unknown = new double[available.size()];
+            java.util.Arrays.fill(unknown, -1);
+            return unknown;
+        }
+        GeoPoint at = viewer.location().get();
+        Distances known = recentDistances.getIfPresent(at);
+        if (known != null && known.snapshot() == available) {
+            return known.km();
+        }
+        double[] km = new double[available.size()];
+        for (int i = 0; i < km.length; i++) {
+            km[i] = distance(viewer, available.get(i));
+        }
+        recentDistances.put(at, new Distances(available, km));
+        return km;
     }
 
     private static double distance(Viewer viewer, EdgeStatus status) {
