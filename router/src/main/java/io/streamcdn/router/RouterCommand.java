@@ -87,6 +87,11 @@ public final class RouterCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_MAX_LOAD")
     double maxLoad;
 
+    @Option(names = "--dns-nameserver-addresses", paramLabel = "IP,...", defaultValue = "",
+            description = "This router's public addresses: answered for ns1.<zone> and sent as glue with NS answers "
+                    + "(without them, resolvers rely on the parent zone's glue). Env: STREAMCDN_ROUTER_DNS_NAMESERVER_ADDRESSES")
+    String dnsNameserverAddresses;
+
     @Option(names = "--cors-origins", paramLabel = "ORIGINS", defaultValue = "*",
             description = "Web origins whose pages may read the router's answers (a player page asking /api/route), "
                     + "* for any, or a comma-separated list like https://example.com. Default: ${DEFAULT-VALUE}. "
@@ -104,6 +109,7 @@ public final class RouterCommand implements Callable<Integer> {
                 .dns(dnsPort < 0 ? null : dnsPort, dnsZone)
                 .healthInterval(healthInterval).healthTimeout(healthTimeout).heartbeatTimeout(heartbeatTimeout)
                 .toleranceKm(toleranceKm).maxLoad(maxLoad)
+                .dnsNameserverAddresses(dnsNameserverAddresses)
                 .corsOrigins(corsOrigins)
                 .build();
     }

@@ -6,6 +6,7 @@ import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.router.net.Cidr;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +35,15 @@ import java.util.stream.Collectors;
  * @param heartbeatTimeout how long after its last heartbeat a self-registered edge counts as gone
  * @param toleranceKm      edges this much farther than the nearest still share its viewers
  * @param maxLoad          an edge reporting more load than this (0..1) is skipped while others are available
+ * @param dnsNameserverAddresses this router's public addresses, answered for {@code ns1.<zone>} and sent as glue
  * @param corsOrigins      web origins whose pages may read the router's answers ({@code ["*"]} for any)
  */
 public record RouterConfig(String host, int port, Optional<Path> edgesFile, Optional<Path> geoip,
                            Optional<Path> coverageZones, Optional<GeoPoint> defaultLocation,
                            List<Cidr> trustedProxies, Optional<Integer> dnsPort, Optional<String> dnsZone,
                            Duration healthInterval, Duration healthTimeout, Duration heartbeatTimeout,
-                           double toleranceKm, double maxLoad, List<String> corsOrigins) {
+                           double toleranceKm, double maxLoad, List<InetAddress> dnsNameserverAddresses,
+                           List<String> corsOrigins) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8090;
@@ -69,6 +72,9 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         ConfigException.require(toleranceKm >= 0 && toleranceKm <= 20_100,
                 "--tolerance-km %s is outside 0..20100 (half the Earth's circumference)", toleranceKm);
         ConfigException.require(maxLoad > 0 && maxLoad <= 1, "--max-load %s is outside (0, 1]", maxLoad);
+        dnsNameserverAddresses = List.copyOf(dnsNameserverAddresses);
+        ConfigException.require(dnsNameserverAddresses.isEmpty() || dnsZone.isPresent(),
+                "--dns-nameserver-addresses is for DNS routing; give --dns-port and --dns-zone too");
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
     }
 
@@ -81,14 +87,17 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         return String.format(Locale.ROOT,
                 "host=%s port=%d edges=%s geoip=%s coverage-zones=%s default-location=%s trusted-proxies=%s "
                         + "dns-port=%s dns-zone=%s health-interval=%s health-timeout=%s heartbeat-timeout=%s "
-                        + "tolerance-km=%s max-load=%s cors-origins=%s",
+                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s",
                 host, port, edgesFile.map(Path::toString).orElse("(none)"), geoip.map(Path::toString).orElse("(none)"),
                 coverageZones.map(Path::toString).orElse("(none)"),
                 defaultLocation.map(GeoPoint::toString).orElse("(none)"),
                 trustedProxies.isEmpty() ? "(none)" : trustedProxies.stream().map(Cidr::toString).collect(Collectors.joining(",")),
                 dnsPort.map(String::valueOf).orElse("(off)"), dnsZone.orElse("(off)"),
                 DurationText.format(healthInterval), DurationText.format(healthTimeout),
-                DurationText.format(heartbeatTimeout), toleranceKm, maxLoad, String.join(",", corsOrigins));
+                DurationText.format(heartbeatTimeout), toleranceKm, maxLoad,
+                dnsNameserverAddresses.isEmpty() ? "(none)" : dnsNameserverAddresses.stream().map(InetAddress::getHostAddress)
+                        .collect(Collectors.joining(",")),
+                String.join(",", corsOrigins));
     }
 
     private static void readable(String flag, Path file) {
@@ -121,6 +130,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         private double toleranceKm = 500;
         private double maxLoad = 0.9;
         private List<String> corsOrigins = List.of("*");
+        private List<InetAddress> dnsNameserverAddresses = List.of();
 
         private Builder() {
         }
@@ -208,6 +218,19 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
             return this;
         }
 
+        /** {@code --dns-nameserver-addresses 203.0.113.53,2001:db8::53}: IP literals only; blank for none. */
+        public Builder dnsNameserverAddresses(String commaSeparated) {
+            List<InetAddress> addresses = new ArrayList<>();
+            for (String part : (commaSeparated == null ? "" : commaSeparated).split(",")) {
+                if (!part.isBlank()) {
+                    addresses.add(Cidr.literal(part).orElseThrow(() -> new ConfigException("--dns-nameserver-addresses: '"
+                            + part.strip() + "' is not an IP address; give this router's public addresses, like 203.0.113.53")));
+                }
+            }
+            this.dnsNameserverAddresses = addresses;
+            return this;
+        }
+
         /** {@code --cors-origins *} or {@code https://a.example,https://b.example}. */
         public Builder corsOrigins(String commaSeparated) {
             this.corsOrigins = CorsPolicy.splitOrigins(commaSeparated);
@@ -216,7 +239,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
 
         public RouterConfig build() {
             return new RouterConfig(host, port, edgesFile, geoip, coverageZones, defaultLocation, trustedProxies,
-                    dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, corsOrigins);
+                    dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, dnsNameserverAddresses, corsOrigins);
         }
     }
 }

@@ -155,7 +155,8 @@ public final class RouterServer {
         if (config.dnsPort().isEmpty()) {
             return Future.succeededFuture(Optional.empty());
         }
-        return new DnsServer(vertx, config.dnsZone().orElseThrow(), parts.selector(), runtime.registry())
+        return new DnsServer(vertx, config.dnsZone().orElseThrow(), config.dnsNameserverAddresses(), parts.selector(),
+                runtime.registry())
                 .listen(config.host(), config.dnsPort().get()).map(Optional::of);
     }
 

@@ -46,7 +46,7 @@ class DnsRoutingTest {
                             .put("addresses", new JsonArray().add("198.51.100.20"))
                             .put("location", new JsonObject().put("lat", 47.6).put("lon", -122.3)))).encode());
             try (TestRouter router = TestRouter.start(b -> b.edgesFile(edges).geoip(TestRouter.GEOIP)
-                    .defaultLocation("47.6,-122.3").dns(0, "cdn.test"))) {
+                    .defaultLocation("47.6,-122.3").dns(0, "cdn.test").dnsNameserverAddresses("203.0.113.53"))) {
                 router.await(TestRouter.available("edge-eu", true), "edge-eu available");
                 router.await(TestRouter.available("edge-us", true), "edge-us available");
                 SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
@@ -61,6 +61,8 @@ class DnsRoutingTest {
                         new ClientSubnetOption(28, InetAddress.getByName("81.2.69.144"))));
                 Message outside = resolver.send(query("video001.example.org.", Type.A, null));
                 Message deeper = resolver.send(query("a.b.cdn.test.", Type.A, null));
+                Message nameserver = resolver.send(query("ns1.cdn.test.", Type.A, null));
+                Message delegation = resolver.send(query("cdn.test.", Type.NS, null));
 
                 assertThat(addresses(plain)).containsExactly("198.51.100.20"); // 127.0.0.1: the default location
                 assertThat(addresses(fromLondon)).containsExactly("192.0.2.10");
@@ -70,6 +72,10 @@ class DnsRoutingTest {
                 assertThat(addresses(overTcp)).containsExactly("192.0.2.10");
                 assertThat(outside.getRcode()).isEqualTo(Rcode.REFUSED);
                 assertThat(deeper.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+                // The name server's own name answers the configured address, never an edge's, and NS carries it as glue.
+                assertThat(addresses(nameserver)).containsExactly("203.0.113.53");
+                assertThat(delegation.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.A)
+                        .map(r -> ((ARecord) r).getAddress().getHostAddress())).containsExactly("203.0.113.53");
                 assertThat(router.metric("streamcdn_router_dns_queries_total")).isGreaterThanOrEqualTo(5);
             }
         } finally {

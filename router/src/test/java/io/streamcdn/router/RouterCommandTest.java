@@ -36,7 +36,8 @@ class RouterCommandTest {
         assertThat(config.trustedProxies()).hasSize(2);
         assertThat(config.dnsZone()).contains("cdn.example.");
         assertThat(config.healthInterval()).hasSeconds(2);
-        assertThat(config.describe()).contains("dns-zone=cdn.example.", "tolerance-km=250.0");
+        assertThat(config.describe()).contains("dns-zone=cdn.example.", "tolerance-km=250.0", "cors-origins=*");
+        assertThat(config.dnsNameserverAddresses()).isEmpty();
     }
 
     @Test
@@ -49,5 +50,9 @@ class RouterCommandTest {
         assertThat(errors("--default-location", "somewhere")).contains("--default-location");
         assertThat(errors("--health-timeout", "5s")).contains("no longer than --health-interval");
         assertThat(errors("--max-load", "2")).contains("--max-load 2.0 is outside");
+        assertThat(errors("--dns-port", "8053", "--dns-zone", "cdn.example", "--dns-nameserver-addresses", "ns.example"))
+                .contains("--dns-nameserver-addresses: 'ns.example' is not an IP address");
+        assertThat(errors("--dns-nameserver-addresses", "203.0.113.53")).contains("give --dns-port and --dns-zone too");
+        assertThat(errors("--cors-origins", "https://a.example/path")).contains("--cors-origins", "not a web origin");
     }
 }
