@@ -3,6 +3,7 @@ package io.streamcdn.edge;
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
+import io.streamcdn.common.security.AdminToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -106,10 +107,24 @@ public final class EdgeCommand implements Callable<Integer> {
             description = "Private key (PEM) of --tls-cert. Env: STREAMCDN_EDGE_TLS_KEY")
     String tlsKey;
 
+    @Option(names = "--tls-self-signed", defaultValue = "false",
+            description = "Serve HTTPS with a certificate made at start for this edge's names (its SHA-256 "
+                    + "fingerprint is logged); for trials. Env: STREAMCDN_EDGE_TLS_SELF_SIGNED")
+    boolean tlsSelfSigned;
+
     @Option(names = "--cors-origins", paramLabel = "ORIGINS", defaultValue = "*",
             description = "Web origins whose pages may read the responses: * or a comma-separated list. "
                     + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_EDGE_CORS_ORIGINS")
     String corsOrigins;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE", defaultValue = "",
+            description = "File holding the admin token that purges must carry (Authorization: Bearer) and that "
+                    + "heartbeats to the router carry; wins over STREAMCDN_ADMIN_TOKEN. Without a token, purges are "
+                    + "accepted from this machine only. Env: STREAMCDN_EDGE_ADMIN_TOKEN_FILE")
+    String adminTokenFile;
+
+    /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
+    java.util.Map<String, String> environment = System.getenv();
 
     /** The configuration the parsed flags describe; throws {@link ConfigException} for a bad value. */
     public EdgeConfig config() {
@@ -130,7 +145,9 @@ public final class EdgeCommand implements Callable<Integer> {
                 .capacityMbps(capacityMbps)
                 .capacityConnections(capacityConnections)
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
+                .tlsSelfSigned(tlsSelfSigned)
                 .corsOrigins(corsOrigins)
+                .adminToken(AdminToken.resolve(adminTokenFile, environment))
                 .build();
     }
 

@@ -5,12 +5,13 @@ import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.common.http.CorsPolicy;
+import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.ServerTls;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +41,14 @@ import java.util.Optional;
  * @param capacityConnections  the open connections this edge is meant to hold, announced to the router
  * @param tls                  the certificate and key for HTTPS (HTTP/2 by ALPN), if given
  * @param corsOrigins          {@code ["*"]} or the web origins whose pages may read the edge's responses
+ * @param adminToken           the token purges must carry, and this edge sends with its heartbeats; without
+ *                             one, purges are accepted from this machine only
  */
 public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent, Path cacheDir, long cacheMaxBytes,
                          Duration staleIfError, Duration upstreamTimeout, int prefetch, Optional<URI> router,
                          String name, String publicUrl, Optional<GeoPoint> location, long capacityMbps,
-                         int capacityConnections, Optional<Tls> tls, List<String> corsOrigins) {
+                         int capacityConnections, Optional<ServerTls> tls, List<String> corsOrigins,
+                         Optional<AdminToken> adminToken) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8081;
@@ -56,10 +60,6 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
     public static final int DEFAULT_PREFETCH = 2;
     public static final int MAX_PREFETCH = 8;
     public static final long MIN_CACHE_BYTES = 1L << 20;
-
-    /** A PEM certificate chain and its private key. */
-    public record Tls(Path certificate, Path key) {
-    }
 
     public EdgeConfig {
         ConfigException.require(host != null && !host.isBlank() && !host.contains(" "),
@@ -102,13 +102,13 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         return String.format(Locale.ROOT,
                 "host=%s port=%d origin=%s parent=%s cache-dir=%s cache-max=%s stale-if-error=%s "
                         + "upstream-timeout=%s prefetch=%d router=%s name=%s public-url=%s location=%s "
-                        + "capacity-mbps=%d capacity-connections=%d tls=%s cors-origins=%s",
+                        + "capacity-mbps=%d capacity-connections=%d tls=%s cors-origins=%s admin-token=%s",
                 host, port, origin, parent.map(URI::toString).orElse("(none)"), cacheDir,
                 ByteSize.format(cacheMaxBytes), DurationText.format(staleIfError),
                 DurationText.format(upstreamTimeout), prefetch, router.map(URI::toString).orElse("(none)"), name,
                 publicUrl.isEmpty() ? "(none)" : publicUrl, location.map(GeoPoint::toString).orElse("(none)"),
-                capacityMbps, capacityConnections, tls.map(t -> t.certificate().toString()).orElse("off"),
-                String.join(",", corsOrigins));
+                capacityMbps, capacityConnections, tls.map(ServerTls::describe).orElse("off"),
+                String.join(",", corsOrigins), adminToken.map(AdminToken::source).orElse("(none: purges from loopback only)"));
     }
 
     @Override
@@ -139,7 +139,9 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         private int capacityConnections = 10_000;
         private Path tlsCert;
         private Path tlsKey;
+        private boolean tlsSelfSigned;
         private List<String> corsOrigins = List.of("*");
+        private Optional<AdminToken> adminToken = Optional.empty();
 
         private Builder() {
         }
@@ -245,14 +247,30 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
             return this;
         }
 
+        /** {@code --tls-self-signed}: a certificate made at start for this edge's names, for trials. */
+        public Builder tlsSelfSigned(boolean selfSigned) {
+            this.tlsSelfSigned = selfSigned;
+            return this;
+        }
+
         /** {@code --cors-origins}: {@code *} or a comma-separated list of origins. */
         public Builder corsOrigins(String commaSeparated) {
             this.corsOrigins = CorsPolicy.splitOrigins(commaSeparated);
             return this;
         }
 
+        /** The admin token ({@code STREAMCDN_ADMIN_TOKEN} or {@code --admin-token-file}), if any. */
+        public Builder adminToken(Optional<AdminToken> token) {
+            this.adminToken = token;
+            return this;
+        }
+
         public EdgeConfig build() {
-            Optional<Tls> tls = tls();
+            List<String> names = new java.util.ArrayList<>(List.of(host));
+            if (!publicUrl.isEmpty()) {
+                names.add(URI.create(publicUrl).getHost().replaceAll("^\\[|]$", ""));
+            }
+            Optional<ServerTls> tls = ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names);
             String url = publicUrl;
             if (url.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::") && port != 0) {
                 url = (tls.isPresent() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host)
@@ -260,20 +278,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
             }
             return new EdgeConfig(host, port, origin, parent, cacheDir, cacheMaxBytes, staleIfError, upstreamTimeout,
                     prefetch, router, name == null ? localName() : name, url, location, capacityMbps,
-                    capacityConnections, tls, corsOrigins);
-        }
-
-        private Optional<Tls> tls() {
-            boolean hasCert = tlsCert != null && !tlsCert.toString().isBlank();
-            boolean hasKey = tlsKey != null && !tlsKey.toString().isBlank();
-            ConfigException.require(hasCert == hasKey,
-                    "--tls-cert and --tls-key go together: give both PEM files for HTTPS, or neither for plain HTTP");
-            if (!hasCert) {
-                return Optional.empty();
-            }
-            ConfigException.require(Files.isReadable(tlsCert), "--tls-cert %s cannot be read", tlsCert);
-            ConfigException.require(Files.isReadable(tlsKey), "--tls-key %s cannot be read", tlsKey);
-            return Optional.of(new Tls(tlsCert.toAbsolutePath(), tlsKey.toAbsolutePath()));
+                    capacityConnections, tls, corsOrigins, adminToken);
         }
 
         private static String localName() {

@@ -10,6 +10,8 @@ import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.common.security.AdminGuard;
+import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.edge.cache.DiskCache;
 import io.streamcdn.edge.cache.HotObjects;
 import io.streamcdn.edge.proxy.Fill;
@@ -30,7 +32,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -56,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  *   GET, HEAD    /videos/**                     cached proxy of the origin ({@link ProxyHandler})
  *   OPTIONS      /videos/**                     CORS preflight
- *   DELETE       /api/cache/videos/{id}         purge one video (loopback clients only)
+ *   DELETE       /api/cache/videos/{id}         purge one video (admin token, or loopback without one)
  *   GET          /metrics                       Prometheus text
  *   GET          /health                        JSON: cache usage, upstream reachability
  * </pre>
@@ -167,13 +168,7 @@ public final class EdgeServer {
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
-        if (config.tls().isPresent()) {
-            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(config.tls().get().certificate().toString())
-                    .setKeyPath(config.tls().get().key().toString()));
-        } else {
-            options.setHttp2ClearTextEnabled(true);
-        }
+        ServerTls.configure(options, config.tls());
         Handler<HttpConnection> counter = connection -> {
             connections.incrementAndGet();
             connection.closeHandler(ignored -> connections.decrementAndGet());
@@ -256,7 +251,10 @@ public final class EdgeServer {
         router.get("/metrics").setName("/metrics").handler(new MetricsHandler(runtime.registry()));
         router.get("/health").setName("/health").handler(ctx -> health(ctx, config, cache, probe, connections,
                 startedNanos));
-        router.delete("/api/cache/videos/:id").setName("/api/cache/videos/:id").handler(new PurgeHandler(cache, fills));
+        AdminGuard.announce("edge " + config.name(), config.adminToken(), "cache purges");
+        router.delete("/api/cache/videos/:id").setName("/api/cache/videos/:id")
+                .handler(new AdminGuard("edge", config.adminToken()))
+                .handler(new PurgeHandler(cache, fills));
 
         Handler<RoutingContext> corsHeaders = cors.responses(EXPOSED_HEADERS);
         router.route("/videos/*").setName(VIDEO_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)

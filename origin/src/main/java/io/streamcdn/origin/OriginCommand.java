@@ -3,6 +3,7 @@ package io.streamcdn.origin;
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
+import io.streamcdn.common.security.AdminToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -83,6 +84,28 @@ public final class OriginCommand implements Callable<Integer> {
                     + "https://example.com. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "",
+            description = "Certificate chain (PEM) for HTTPS with HTTP/2; needs --tls-key. Env: STREAMCDN_ORIGIN_TLS_CERT")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", defaultValue = "",
+            description = "Private key (PEM) of --tls-cert. Env: STREAMCDN_ORIGIN_TLS_KEY")
+    String tlsKey;
+
+    @Option(names = "--tls-self-signed", defaultValue = "false",
+            description = "Serve HTTPS with a certificate made at start for this origin's names (its SHA-256 "
+                    + "fingerprint is logged); for trials. Env: STREAMCDN_ORIGIN_TLS_SELF_SIGNED")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE", defaultValue = "",
+            description = "File holding the admin token that uploads and deletes must carry (Authorization: Bearer); "
+                    + "wins over STREAMCDN_ADMIN_TOKEN. Without a token, uploads and deletes are accepted from this "
+                    + "machine only. Env: STREAMCDN_ORIGIN_ADMIN_TOKEN_FILE")
+    String adminTokenFile;
+
+    /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
+    java.util.Map<String, String> environment = System.getenv();
+
     /** The configuration the parsed flags describe; throws {@link ConfigException} for a bad value. */
     public OriginConfig config() {
         return OriginConfig.builder()
@@ -98,6 +121,9 @@ public final class OriginCommand implements Callable<Integer> {
                 .encodeThreads(encodeThreads)
                 .publicUrl(publicUrl)
                 .corsOrigins(corsOrigins)
+                .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
+                .tlsSelfSigned(tlsSelfSigned)
+                .adminToken(AdminToken.resolve(adminTokenFile, environment))
                 .build();
     }
 
@@ -106,7 +132,8 @@ public final class OriginCommand implements Callable<Integer> {
         OriginConfig config = config();
         LOG.info("starting origin {}: {}", Version.current(), config.describe());
         OriginServer server = RoleCommand.start(config.host(), config.port(), () -> OriginServer.start(config));
-        LOG.info("origin listening on http://{}:{}/ (data in {})", config.host(), server.port(), config.dataDir());
+        LOG.info("origin listening on {}://{}:{}/ (data in {})", config.tls().isPresent() ? "https" : "http",
+                config.host(), server.port(), config.dataDir());
         RoleCommand.runUntilStopped("origin", server::close);
         return 0;
     }

@@ -3,6 +3,8 @@ package io.streamcdn.origin;
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.http.CorsPolicy;
+import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.media.EncoderSettings;
 import io.streamcdn.media.Rung;
 
@@ -11,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,9 +33,13 @@ import java.util.stream.Collectors;
  * @param publicUrl        base URL for absolute links in API answers, without a trailing slash; empty when
  *                         not configured, and links are then relative to the origin the client reached
  * @param corsOrigins      {@code ["*"]} or the web origins whose pages may read the origin's responses
+ * @param tls              the certificate and key for HTTPS (HTTP/2 by ALPN), if given
+ * @param adminToken       the token uploads and deletes must carry; without one, they are accepted from
+ *                         this machine only
  */
 public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
-                           EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins) {
+                           EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins,
+                           Optional<ServerTls> tls, Optional<AdminToken> adminToken) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -86,12 +93,15 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         EncoderSettings e = encoderSettings;
         return String.format(Locale.ROOT,
                 "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
-                        + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s",
+                        + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s tls=%s "
+                        + "admin-token=%s",
                 host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
                 e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
                 trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
                 e.threads() == 0 ? "auto" : Integer.toString(e.threads()),
-                hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins));
+                hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins),
+                tls.map(ServerTls::describe).orElse("off"),
+                adminToken.map(AdminToken::source).orElse("(none: uploads and deletes from loopback only)"));
     }
 
     @Override
@@ -136,6 +146,10 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         private EncoderSettings encoder = EncoderSettings.defaults();
         private String publicUrl = "";
         private List<String> corsOrigins = List.of("*");
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned;
+        private Optional<AdminToken> adminToken = Optional.empty();
 
         private Builder() {
         }
@@ -229,6 +243,25 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             return this;
         }
 
+        /** {@code --tls-cert} and {@code --tls-key}: both, or neither (null or blank). */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCert = certificate;
+            this.tlsKey = key;
+            return this;
+        }
+
+        /** {@code --tls-self-signed}: a certificate made at start for this origin's names, for trials. */
+        public Builder tlsSelfSigned(boolean selfSigned) {
+            this.tlsSelfSigned = selfSigned;
+            return this;
+        }
+
+        /** The admin token ({@code STREAMCDN_ADMIN_TOKEN} or {@code --admin-token-file}), if any. */
+        public Builder adminToken(Optional<AdminToken> token) {
+            this.adminToken = token;
+            return this;
+        }
+
         /** Replaces one encoder setting; media's own validation speaks, prefixed with the flag. */
         private Builder encoder(String flag, Object value, UnaryOperator<EncoderSettings> change) {
             try {
@@ -240,8 +273,12 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         }
 
         public OriginConfig build() {
+            List<String> names = new java.util.ArrayList<>(List.of(host));
+            if (publicUrl != null && !publicUrl.isBlank()) {
+                names.add(normalizePublicUrl(publicUrl).replaceFirst("^[a-zA-Z]+://", "").replaceFirst("[:/].*$", ""));
+            }
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
-                    corsOrigins);
+                    corsOrigins, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken);
         }
     }
 }

@@ -13,6 +13,8 @@ import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
+import io.streamcdn.common.security.AdminGuard;
+import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.origin.http.OriginErrors;
 import io.streamcdn.origin.jobs.Catalog;
 import io.streamcdn.origin.jobs.DataDirectory;
@@ -39,7 +41,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The origin, assembled: configuration in, parts built with plain constructors, routes mounted, one HTTP
- * server listening (HTTP/1.1 with keep-alive, and HTTP/2 over cleartext for clients that ask for h2c).
+ * server listening (HTTP/1.1 with keep-alive, and HTTP/2 over cleartext for clients that ask for h2c; or
+ * HTTPS with HTTP/2 by ALPN when a certificate is configured).
  * <pre>
  *   GET          /metrics             Prometheus text (Vert.x HTTP server, JVM and process, origin meters)
  *   GET          /health              JSON status
@@ -108,10 +111,9 @@ public final class OriginServer {
         vertx.executeBlocking(() -> Jobs.open(config, runtime), false)
                 .compose(jobs -> {
                     Router router = routes(vertx, config, runtime, jobs, startedNanos);
-                    HttpServerOptions options = new HttpServerOptions()
+                    HttpServerOptions options = ServerTls.configure(new HttpServerOptions()
                             .setHost(config.host())
-                            .setPort(config.port())
-                            .setHttp2ClearTextEnabled(true);
+                            .setPort(config.port()), config.tls());
                     return vertx.createHttpServer(options).requestHandler(router).listen()
                             .map(server -> new OriginServer(config, runtime, jobs, server))
                             .onFailure(e -> jobs.queue().close());
@@ -140,8 +142,9 @@ public final class OriginServer {
         // Uploads are streamed to disk: no body handler may run before these routes.
         UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), UploadLimits.of(config.maxUploadBytes()),
                 new UploadMetrics(runtime.registry()));
+        AdminGuard.announce("origin", config.adminToken(), "uploads and deletes");
         new VideoApi(vertx, jobs.catalog(), jobs.queue(), uploads, jobs.pipeline(), VideoLinks.under(config.publicUrl()))
-                .mount(router);
+                .mount(router, new AdminGuard("origin", config.adminToken()));
 
         VideoFiles files = new VideoFiles(config.videosDir());
         ServeMetrics serveMetrics = new ServeMetrics(runtime.registry());

@@ -2,6 +2,7 @@ package io.streamcdn.router;
 
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
+import io.streamcdn.common.security.AdminToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -98,6 +99,28 @@ public final class RouterCommand implements Callable<Integer> {
                     + "Env: STREAMCDN_ROUTER_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "",
+            description = "Certificate chain (PEM) for HTTPS with HTTP/2; needs --tls-key. Env: STREAMCDN_ROUTER_TLS_CERT")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", defaultValue = "",
+            description = "Private key (PEM) of --tls-cert. Env: STREAMCDN_ROUTER_TLS_KEY")
+    String tlsKey;
+
+    @Option(names = "--tls-self-signed", defaultValue = "false",
+            description = "Serve HTTPS with a certificate made at start for this router's names (its SHA-256 "
+                    + "fingerprint is logged); for trials. Env: STREAMCDN_ROUTER_TLS_SELF_SIGNED")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE", defaultValue = "",
+            description = "File holding the admin token that edge registrations, heartbeats and deregistrations must "
+                    + "carry (Authorization: Bearer); wins over STREAMCDN_ADMIN_TOKEN. Without a token, they are "
+                    + "accepted from this machine only. Env: STREAMCDN_ROUTER_ADMIN_TOKEN_FILE")
+    String adminTokenFile;
+
+    /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
+    java.util.Map<String, String> environment = System.getenv();
+
     public RouterConfig config() {
         return RouterConfig.builder()
                 .host(host).port(port)
@@ -111,6 +134,9 @@ public final class RouterCommand implements Callable<Integer> {
                 .toleranceKm(toleranceKm).maxLoad(maxLoad)
                 .dnsNameserverAddresses(dnsNameserverAddresses)
                 .corsOrigins(corsOrigins)
+                .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
+                .tlsSelfSigned(tlsSelfSigned)
+                .adminToken(AdminToken.resolve(adminTokenFile, environment))
                 .build();
     }
 
@@ -119,7 +145,8 @@ public final class RouterCommand implements Callable<Integer> {
         RouterConfig config = config();
         LOG.info("starting router {}: {}", Version.current(), config.describe());
         RouterServer server = RoleCommand.start(config.host(), config.port(), () -> RouterServer.start(config));
-        LOG.info("router listening on http://{}:{}/", config.host(), server.port());
+        LOG.info("router listening on {}://{}:{}/", config.tls().isPresent() ? "https" : "http", config.host(),
+                server.port());
         RoleCommand.runUntilStopped("router", server::close);
         return 0;
     }

@@ -4,6 +4,8 @@ import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
+import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.router.net.Cidr;
 
 import java.net.InetAddress;
@@ -37,13 +39,16 @@ import java.util.stream.Collectors;
  * @param maxLoad          an edge reporting more load than this (0..1) is skipped while others are available
  * @param dnsNameserverAddresses this router's public addresses, answered for {@code ns1.<zone>} and sent as glue
  * @param corsOrigins      web origins whose pages may read the router's answers ({@code ["*"]} for any)
+ * @param tls              the certificate and key for HTTPS (HTTP/2 by ALPN), if given
+ * @param adminToken       the token edge registrations, heartbeats and deregistrations must carry; without one,
+ *                         they are accepted from this machine only
  */
 public record RouterConfig(String host, int port, Optional<Path> edgesFile, Optional<Path> geoip,
                            Optional<Path> coverageZones, Optional<GeoPoint> defaultLocation,
                            List<Cidr> trustedProxies, Optional<Integer> dnsPort, Optional<String> dnsZone,
                            Duration healthInterval, Duration healthTimeout, Duration heartbeatTimeout,
                            double toleranceKm, double maxLoad, List<InetAddress> dnsNameserverAddresses,
-                           List<String> corsOrigins) {
+                           List<String> corsOrigins, Optional<ServerTls> tls, Optional<AdminToken> adminToken) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8090;
@@ -87,7 +92,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         return String.format(Locale.ROOT,
                 "host=%s port=%d edges=%s geoip=%s coverage-zones=%s default-location=%s trusted-proxies=%s "
                         + "dns-port=%s dns-zone=%s health-interval=%s health-timeout=%s heartbeat-timeout=%s "
-                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s",
+                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s tls=%s admin-token=%s",
                 host, port, edgesFile.map(Path::toString).orElse("(none)"), geoip.map(Path::toString).orElse("(none)"),
                 coverageZones.map(Path::toString).orElse("(none)"),
                 defaultLocation.map(GeoPoint::toString).orElse("(none)"),
@@ -97,7 +102,8 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
                 DurationText.format(heartbeatTimeout), toleranceKm, maxLoad,
                 dnsNameserverAddresses.isEmpty() ? "(none)" : dnsNameserverAddresses.stream().map(InetAddress::getHostAddress)
                         .collect(Collectors.joining(",")),
-                String.join(",", corsOrigins));
+                String.join(",", corsOrigins), tls.map(ServerTls::describe).orElse("off"),
+                adminToken.map(AdminToken::source).orElse("(none: edge registration from loopback only)"));
     }
 
     private static void readable(String flag, Path file) {
@@ -131,6 +137,10 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         private double maxLoad = 0.9;
         private List<String> corsOrigins = List.of("*");
         private List<InetAddress> dnsNameserverAddresses = List.of();
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned;
+        private Optional<AdminToken> adminToken = Optional.empty();
 
         private Builder() {
         }
@@ -237,9 +247,29 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
             return this;
         }
 
+        /** {@code --tls-cert} and {@code --tls-key}: both, or neither (null or blank). */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCert = certificate;
+            this.tlsKey = key;
+            return this;
+        }
+
+        /** {@code --tls-self-signed}: a certificate made at start for this router's names, for trials. */
+        public Builder tlsSelfSigned(boolean selfSigned) {
+            this.tlsSelfSigned = selfSigned;
+            return this;
+        }
+
+        /** The admin token ({@code STREAMCDN_ADMIN_TOKEN} or {@code --admin-token-file}), if any. */
+        public Builder adminToken(Optional<AdminToken> token) {
+            this.adminToken = token;
+            return this;
+        }
+
         public RouterConfig build() {
             return new RouterConfig(host, port, edgesFile, geoip, coverageZones, defaultLocation, trustedProxies,
-                    dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, dnsNameserverAddresses, corsOrigins);
+                    dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, dnsNameserverAddresses, corsOrigins,
+                    ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, List.of(host)), adminToken);
         }
     }
 }

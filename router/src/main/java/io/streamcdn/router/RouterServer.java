@@ -8,6 +8,8 @@ import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.common.security.AdminGuard;
+import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.router.dns.DnsServer;
 import io.streamcdn.router.http.EdgeApi;
 import io.streamcdn.router.http.RouterMetrics;
@@ -53,8 +55,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   GET, HEAD  /videos/{id}/...             302 to the chosen edge's same URL
  *   GET        /api/route?video={id}        the viewer and the ranked edges, as JSON
  *   GET        /api/edges                   the registry with health and load
- *   POST       /api/edges/{name}/heartbeat  an edge registers itself (heartbeat contract 1)
- *   DELETE     /api/edges/{name}            an edge leaves
+ *   POST       /api/edges/{name}/heartbeat  an edge registers itself (heartbeat contract 1; admin token)
+ *   DELETE     /api/edges/{name}            an edge leaves (admin token)
  *   GET        /metrics, /health
  *   DNS        A/AAAA/SOA/NS for --dns-zone on --dns-port (UDP and TCP), when configured
  * </pre>
@@ -168,9 +170,9 @@ public final class RouterServer {
     private static Future<List<HttpServer>> listen(Vertx vertx, RouterConfig config, Front front) {
         HttpServerOptions options;
         try {
-            options = new HttpServerOptions().setHost(config.host())
+            options = ServerTls.configure(new HttpServerOptions().setHost(config.host())
                     .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
-                    .setTcpNoDelay(true).setHttp2ClearTextEnabled(true);
+                    .setTcpNoDelay(true), config.tls());
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
@@ -261,11 +263,15 @@ public final class RouterServer {
                 .handler(countedAs(ViewerRequests.REDIRECT_ROUTE)).handler(viewers::badRedirect);
         router.get("/api/route").setName("/api/route").handler(countedAs("/api/route")).handler(viewers::route);
         router.get("/api/edges").setName("/api/edges").handler(countedAs("/api/edges")).handler(edges::list);
+        AdminGuard.announce("router", config.adminToken(), "edge registrations, heartbeats and deregistrations");
+        AdminGuard guard = new AdminGuard("router", config.adminToken());
         router.post("/api/edges/:name/heartbeat").setName("/api/edges/:name/heartbeat")
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_HEARTBEAT_BYTES))
                 .handler(countedAs("/api/edges/:name/heartbeat"))
+                .handler(guard) // before the body is read
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_HEARTBEAT_BYTES))
                 .handler(edges::heartbeat);
-        router.delete("/api/edges/:name").setName("/api/edges/:name").handler(countedAs("/api/edges/:name")).handler(edges::deregister);
+        router.delete("/api/edges/:name").setName("/api/edges/:name").handler(countedAs("/api/edges/:name"))
+                .handler(guard).handler(edges::deregister);
         new JsonErrors("router", failure -> Optional.empty(),
                 "the router answers /videos/{id}/..., /api/route?video=, /api/edges, /health and /metrics").mount(router);
         return new Front(viewers, router);

@@ -228,6 +228,7 @@ public final class RouterHeartbeat {
                 .setConnectTimeout(TIMEOUT.toMillis())
                 .setIdleTimeout(TIMEOUT.toMillis())
                 .putHeader(HttpHeaders.USER_AGENT, "streamcdn-edge/" + version);
+        config.adminToken().ifPresent(token -> options.putHeader(HttpHeaders.AUTHORIZATION, token.authorization()));
         Future<HttpClientRequest> request = client.request(options);
         long deadline = vertx.setTimer(TIMEOUT.toMillis(), id -> {
             if (answer.tryFail(new TimeoutException("no answer within " + DurationText.format(TIMEOUT)))) {

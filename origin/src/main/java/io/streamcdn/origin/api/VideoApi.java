@@ -11,6 +11,7 @@ import io.streamcdn.origin.jobs.EncodeQueue;
 import io.streamcdn.origin.jobs.VideoId;
 import io.streamcdn.origin.jobs.VideoRecord;
 import io.streamcdn.origin.jobs.VideoState;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -70,12 +71,15 @@ public final class VideoApi {
         this.links = links;
     }
 
-    /** Adds the API's routes. No body handler may run before them: uploads are streamed, not buffered. */
-    public Router mount(Router router) {
-        router.post("/api/videos").handler(this::upload);
+    /**
+     * Adds the API's routes, the writes behind {@code writeGuard} (the admin token check). No body handler may
+     * run before them: uploads are streamed, not buffered, and a refused upload is refused before its body.
+     */
+    public Router mount(Router router, Handler<RoutingContext> writeGuard) {
+        router.post("/api/videos").handler(writeGuard).handler(this::upload);
         router.get("/api/videos").handler(this::list);
         router.get("/api/videos/:id").handler(this::get);
-        router.delete("/api/videos/:id").handler(this::delete);
+        router.delete("/api/videos/:id").handler(writeGuard).handler(this::delete);
         return router;
     }
 

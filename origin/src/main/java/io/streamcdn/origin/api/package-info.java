@@ -6,7 +6,8 @@
  * <pre>{@code
  * UploadReceiver uploads = new UploadReceiver(vertx, data, UploadLimits.of(config.maxUploadBytes()),
  *         new UploadMetrics(registry));
- * new VideoApi(vertx, catalog, queue, uploads, pipeline, VideoLinks.under(config.publicUrl())).mount(router);
+ * new VideoApi(vertx, catalog, queue, uploads, pipeline, VideoLinks.under(config.publicUrl()))
+ *         .mount(router, new AdminGuard("origin", config.adminToken()));
  * }</pre>
  * No body handler may be installed before these routes, and the HTTP server must keep
  * {@code handle100ContinueAutomatically} off (the default), or oversize uploads are read before refused.

@@ -23,7 +23,7 @@ import java.util.Optional;
  * The edges' side of the router:
  * <ul>
  *   <li>{@code POST /api/edges/{name}/heartbeat}: an edge registers or refreshes itself (heartbeat contract 1,
- *       README); 204. Unauthenticated until admin tokens exist (issue 7): every new registration is logged.</li>
+ *       README); 204. Behind the admin guard (the token, or loopback without one): every new registration is logged.</li>
  *   <li>{@code DELETE /api/edges/{name}}: an edge leaves; 204, or 404 when unknown.</li>
  *   <li>{@code GET /api/edges}: the registry with health and load, for operators.</li>
  * </ul>
@@ -86,8 +86,7 @@ public final class EdgeApi {
 
     private void record(RoutingContext ctx, EdgeDescription.Heartbeat beat, Edge edge) {
         if (registry.heartbeat(edge, beat.load(), beat.connections(), beat.bitsPerSecond())) {
-            LOG.info("edge {} registered from {} (registrations are not authenticated yet)", edge.name(),
-                    ctx.request().remoteAddress());
+            LOG.info("edge {} registered from {}", edge.name(), ctx.request().remoteAddress());
             health.checkAll(); // a new edge need not wait a whole interval for its first check
         }
         ctx.response().setStatusCode(204).end();
