@@ -265,10 +265,11 @@ public final class RouterServer {
         router.get("/api/edges").setName("/api/edges").handler(countedAs("/api/edges")).handler(edges::list);
         AdminGuard.announce("router", config.adminToken(), "edge registrations, heartbeats and deregistrations");
         AdminGuard guard = new AdminGuard("router", config.adminToken());
+        // The guard on a route of its own, before the body is read: Vert.x-web allows no handler before a BodyHandler.
+        router.post("/api/edges/:name/heartbeat").handler(countedAs("/api/edges/:name/heartbeat")).handler(guard);
         router.post("/api/edges/:name/heartbeat").setName("/api/edges/:name/heartbeat")
-                .handler(countedAs("/api/edges/:name/heartbeat"))
-                .handler(guard) // before the body is read
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_HEARTBEAT_BYTES))
+                .handler(countedAs("/api/edges/:name/heartbeat"))
                 .handler(edges::heartbeat);
         router.delete("/api/edges/:name").setName("/api/edges/:name").handler(countedAs("/api/edges/:name"))
                 .handler(guard).handler(edges::deregister);

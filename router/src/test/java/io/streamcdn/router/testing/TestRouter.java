@@ -37,6 +37,10 @@ public final class TestRouter implements AutoCloseable {
                 .toCompletableFuture().get(30, TimeUnit.SECONDS));
     }
 
+    public RouterServer server() {
+        return server;
+    }
+
     /** The DNS port, when the router was started with DNS routing. */
     public int dnsPort() {
         return server.dnsPort().orElseThrow();
