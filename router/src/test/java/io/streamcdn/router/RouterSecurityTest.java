@@ -1,11 +1,15 @@
 package io.streamcdn.router;
 
+import io.streamcdn.common.EnvironmentDefaults;
+import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.testing.CapturedLog;
 import io.streamcdn.common.testing.Https;
 import io.streamcdn.common.testing.LocalAddresses;
+import io.streamcdn.edge.EdgeCommand;
 import io.streamcdn.edge.EdgeConfig;
 import io.streamcdn.edge.EdgeServer;
+import io.streamcdn.origin.OriginCommand;
 import io.streamcdn.router.testing.TestRouter;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +29,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,6 +151,34 @@ class RouterSecurityTest {
             assertThat(health.status()).isEqualTo(200);
             assertThat(new JsonObject(health.body()).getString("role")).isEqualTo("router");
         }
+    }
+
+    @Test
+    void everyRoleListsTheSecurityFlagsWithTheirVariablesAndRefusesBadTlsFilesInOneLine() {
+        Map<String, Callable<Integer>> roles = Map.of("origin", new OriginCommand(), "edge", new EdgeCommand(),
+                "router", new RouterCommand());
+        roles.forEach((role, command) -> {
+            StringWriter out = new StringWriter();
+            CommandLine help = RoleCommand.commandLine(role, command, Map.of());
+            help.setOut(new PrintWriter(out, true));
+            assertThat(help.execute("--help")).isZero();
+            for (String flag : List.of("--tls-cert", "--tls-key", "--tls-self-signed", "--admin-token-file")) {
+                assertThat(out.toString()).as(role + " --help").contains(flag, EnvironmentDefaults.variableFor(role, flag));
+            }
+            assertThat(out.toString()).contains("STREAMCDN_ADMIN_TOKEN");
+        });
+        Map<String, Callable<Integer>> fresh = Map.of("origin", new OriginCommand(), "edge", new EdgeCommand(),
+                "router", new RouterCommand());
+        fresh.forEach((role, command) -> {
+            StringWriter err = new StringWriter();
+            CommandLine cli = RoleCommand.commandLine(role, command, Map.of());
+            cli.setErr(new PrintWriter(err, true));
+            Path key = dir.resolve(role + "-missing.key");
+            assertThat(cli.execute("--tls-cert", TestRouter.GEOIP.toString(), "--tls-key", key.toString()))
+                    .isEqualTo(RoleCommand.EXIT_BAD_CONFIG);
+            assertThat(err.toString().lines()).as(role).singleElement().asString()
+                    .isEqualTo("streamcdn " + role + ": --tls-key " + key + " cannot be read");
+        });
     }
 
     private EdgeServer edge(String name, Optional<AdminToken> token) throws Exception {

@@ -137,7 +137,9 @@ public final class ServerTls {
     private static String read(String flag, Path file) {
         ConfigException.require(Files.isRegularFile(file) && Files.isReadable(file), "%s %s cannot be read", flag, file);
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
+            // Latin-1 decodes any bytes: a binary file given by mistake is then refused as "not PEM", not as a
+            // decoding error.
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new ConfigException(flag + " " + file + " cannot be read: " + e.getMessage());
         }
@@ -147,7 +149,7 @@ public final class ServerTls {
         List<X509Certificate> chain = new ArrayList<>();
         try {
             Collection<? extends Certificate> parsed = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+                    .generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
             parsed.forEach(c -> chain.add((X509Certificate) c));
         } catch (CertificateException e) {
             throw new ConfigException("--tls-cert " + file + " is not a PEM certificate chain: " + e.getMessage());

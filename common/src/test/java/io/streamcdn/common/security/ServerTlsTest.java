@@ -95,6 +95,9 @@ class ServerTlsTest {
                 .isInstanceOf(ConfigException.class).hasMessage("--tls-key " + missing + " cannot be read");
         assertThatThrownBy(() -> ServerTls.fromFlags(garbage, key, false, List.of()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--tls-cert " + garbage);
+        Path binary = Files.write(dir.resolve("binary.der"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0x80});
+        assertThatThrownBy(() -> ServerTls.fromFlags(binary, key, false, List.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--tls-cert " + binary + " is not a PEM");
         assertThatThrownBy(() -> ServerTls.fromFlags(cert, garbage, false, List.of()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--tls-key " + garbage);
         assertThatThrownBy(() -> ServerTls.fromFlags(cert, otherKey, false, List.of()))
