@@ -274,8 +274,13 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
 
         public OriginConfig build() {
             List<String> names = new java.util.ArrayList<>(List.of(host));
-            if (publicUrl != null && !publicUrl.isBlank()) {
-                names.add(normalizePublicUrl(publicUrl).replaceFirst("^[a-zA-Z]+://", "").replaceFirst("[:/].*$", ""));
+            try {
+                String publicHost = publicUrl == null ? null : URI.create(publicUrl.strip()).getHost();
+                if (publicHost != null) {
+                    names.add(publicHost.replaceAll("^\\[|]$", ""));
+                }
+            } catch (IllegalArgumentException e) {
+                // not a URL: the record's own check refuses it with the flag's name
             }
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
                     corsOrigins, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken);
