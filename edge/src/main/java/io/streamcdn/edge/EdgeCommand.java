@@ -111,6 +111,12 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_EDGE_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
+                    + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_EDGE_LOG_FORMAT")
+    String logFormat;
+
     /** The configuration the parsed flags describe; throws {@link ConfigException} for a bad value. */
     public EdgeConfig config() {
         return EdgeConfig.builder()
@@ -131,12 +137,14 @@ public final class EdgeCommand implements Callable<Integer> {
                 .capacityConnections(capacityConnections)
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .corsOrigins(corsOrigins)
+                .logFormat(logFormat)
                 .build();
     }
 
     @Override
     public Integer call() throws Exception {
         EdgeConfig config = config();
+        config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting edge {}: {}", Version.current(), config.describe());
         EdgeServer server = RoleCommand.start(config.host(), config.port(), () -> EdgeServer.start(config));
         String scheme = config.tls().isPresent() ? "https" : "http";

@@ -83,6 +83,12 @@ public final class OriginCommand implements Callable<Integer> {
                     + "https://example.com. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
+                    + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_LOG_FORMAT")
+    String logFormat;
+
     /** The configuration the parsed flags describe; throws {@link ConfigException} for a bad value. */
     public OriginConfig config() {
         return OriginConfig.builder()
@@ -98,12 +104,14 @@ public final class OriginCommand implements Callable<Integer> {
                 .encodeThreads(encodeThreads)
                 .publicUrl(publicUrl)
                 .corsOrigins(corsOrigins)
+                .logFormat(logFormat)
                 .build();
     }
 
     @Override
     public Integer call() throws Exception {
         OriginConfig config = config();
+        config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting origin {}: {}", Version.current(), config.describe());
         OriginServer server = RoleCommand.start(config.host(), config.port(), () -> OriginServer.start(config));
         LOG.info("origin listening on http://{}:{}/ (data in {})", config.host(), server.port(), config.dataDir());

@@ -2,6 +2,7 @@ package io.streamcdn.origin;
 
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.media.EncoderSettings;
 import io.streamcdn.media.Rung;
@@ -30,9 +31,11 @@ import java.util.stream.Collectors;
  * @param publicUrl        base URL for absolute links in API answers, without a trailing slash; empty when
  *                         not configured, and links are then relative to the origin the client reached
  * @param corsOrigins      {@code ["*"]} or the web origins whose pages may read the origin's responses
+ * @param logFormat        how the log is written: text for people, JSON lines for log shippers
  */
 public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
-                           EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins) {
+                           EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins,
+                           LogFormat logFormat) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -57,6 +60,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         ConfigException.require(encoderSettings != null, "the encoder settings are required");
         publicUrl = normalizePublicUrl(publicUrl);
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
+        ConfigException.require(logFormat != null, "--log-format is required (text or json)");
     }
 
     public static Builder builder() {
@@ -86,12 +90,13 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         EncoderSettings e = encoderSettings;
         return String.format(Locale.ROOT,
                 "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
-                        + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s",
+                        + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s log-format=%s",
                 host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
                 e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
                 trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
                 e.threads() == 0 ? "auto" : Integer.toString(e.threads()),
-                hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins));
+                hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins),
+                logFormat.flagValue());
     }
 
     @Override
@@ -136,6 +141,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         private EncoderSettings encoder = EncoderSettings.defaults();
         private String publicUrl = "";
         private List<String> corsOrigins = List.of("*");
+        private LogFormat logFormat = LogFormat.TEXT;
 
         private Builder() {
         }
@@ -239,9 +245,20 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             return this;
         }
 
+        /** {@code --log-format text|json}: how the role's command writes its log. */
+        public Builder logFormat(String format) {
+            this.logFormat = LogFormat.parse(format);
+            return this;
+        }
+
+        public Builder logFormat(LogFormat format) {
+            this.logFormat = format;
+            return this;
+        }
+
         public OriginConfig build() {
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
-                    corsOrigins);
+                    corsOrigins, logFormat);
         }
     }
 }

@@ -98,6 +98,12 @@ public final class RouterCommand implements Callable<Integer> {
                     + "Env: STREAMCDN_ROUTER_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
+                    + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ROUTER_LOG_FORMAT")
+    String logFormat;
+
     public RouterConfig config() {
         return RouterConfig.builder()
                 .host(host).port(port)
@@ -111,12 +117,14 @@ public final class RouterCommand implements Callable<Integer> {
                 .toleranceKm(toleranceKm).maxLoad(maxLoad)
                 .dnsNameserverAddresses(dnsNameserverAddresses)
                 .corsOrigins(corsOrigins)
+                .logFormat(logFormat)
                 .build();
     }
 
     @Override
     public Integer call() throws Exception {
         RouterConfig config = config();
+        config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting router {}: {}", Version.current(), config.describe());
         RouterServer server = RoleCommand.start(config.host(), config.port(), () -> RouterServer.start(config));
         LOG.info("router listening on http://{}:{}/", config.host(), server.port());
