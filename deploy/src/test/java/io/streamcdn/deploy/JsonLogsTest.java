@@ -158,7 +158,11 @@ class JsonLogsTest {
         }
 
         private static List<String> command(String role, Path dir, int port, List<String> flags) {
+            // The test classpath holds the role jars, whose manifests add their lib/ folders: logback then finds its
+            // logback.xml several times and prints its own status report, which a role started with `java -jar`
+            // never sees. The report is silenced; the role's log is not touched.
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                     "-cp", System.getProperty("java.class.path"), MAINS.get(role).getName(),
                     "--host", "127.0.0.1", "--port", Integer.toString(port)));
             switch (role) {
@@ -202,7 +206,8 @@ class JsonLogsTest {
                     try {
                         parsed.add(new JsonObject(line));
                     } catch (DecodeException | ClassCastException e) {
-                        throw new AssertionError("not a JSON object: " + line, e);
+                        throw new AssertionError("not a JSON object: " + line + "\nthe whole output:\n"
+                                + String.join("\n", lines), e);
                     }
                 }
                 if (parsed.stream().anyMatch(wanted)) {
