@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -59,7 +60,9 @@ class PrometheusScrapesRunningRolesTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Path dir;
+    /** Removed after the last test: the origin's data, the edge's cache, Prometheus's configuration and storage. */
+    @TempDir
+    static Path dir; // static: JUnit fills instance fields only after @BeforeAll
     private OriginServer origin;
     private RouterServer router;
     private EdgeServer edge;
@@ -68,7 +71,6 @@ class PrometheusScrapesRunningRolesTest {
 
     @BeforeAll
     void startRolesAndPrometheus() throws Exception {
-        dir = Files.createTempDirectory("streamcdn-monitoring");
         origin = await(OriginServer.start(OriginConfig.builder().host("127.0.0.1").port(0)
                 .dataDir(dir.resolve("origin")).build()));
         router = await(RouterServer.start(RouterConfig.builder().host("127.0.0.1").port(0)
