@@ -197,9 +197,9 @@ class JsonLogsTest {
             }
         }
 
-        /** Waits (10 s at most) for a line matching {@code wanted}; every line so far must be a JSON object. */
+        /** Waits (30 s at most) for a line matching {@code wanted}; every line so far must be a JSON object. */
         List<JsonObject> awaitJsonLine(Predicate<JsonObject> wanted) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
                 List<JsonObject> parsed = new ArrayList<>();
                 for (String line : lines) {
@@ -214,14 +214,14 @@ class JsonLogsTest {
                     return parsed;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no such JSON line within 10 s: " + lines);
+                    throw new AssertionError("no such JSON line within 30 s: " + lines);
                 }
                 Thread.sleep(50);
             }
         }
 
         String awaitLine(Predicate<String> wanted) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
                 for (String line : lines) {
                     if (wanted.test(line)) {
@@ -229,7 +229,7 @@ class JsonLogsTest {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no such line within 10 s: " + lines);
+                    throw new AssertionError("no such line within 30 s: " + lines);
                 }
                 Thread.sleep(50);
             }

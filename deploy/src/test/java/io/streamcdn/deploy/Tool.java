@@ -43,13 +43,19 @@ record Tool(Path path) {
         List<String> command = new ArrayList<>();
         command.add(path.toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        byte[] output = process.getInputStream().readAllBytes(); // ends when the process closes its output
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+        Path output = Files.createTempFile("streamcdn-" + path.getFileName(), ".out");
+        try {
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s: "
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 }
