@@ -65,7 +65,9 @@ class OpenLoopLoadTest {
         long slowUncorrected = result.service().getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(100),
                 TimeUnit.SECONDS.toNanos(10));
         assertThat(slowUncorrected).isEqualTo(1);
-        assertThat(slowCorrected).isBetween(25L, 35L);
+        // ~30 fall due in the stall's first 150 ms; a loaded machine stretches the stall (its timer fires late),
+        // which only adds victims, so the upper bound is loose. Uncorrected timing would charge 1.
+        assertThat(slowCorrected).isBetween(25L, 60L);
         assertThat(result.responses()).isBetween(395L, 405L);
     }
 }

@@ -58,6 +58,10 @@ public final class RoleRuntime implements AutoCloseable {
 
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
+                // Vert.x keeps its metrics backends in a JVM-wide map by registry name; with the shared default
+                // name every role after the first in one JVM (the demo, tests) would report its HTTP metrics into
+                // the first role's registry.
+                .setRegistryName("streamcdn-" + role + "-" + java.util.UUID.randomUUID())
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
         if (!vertxHttpServerMetrics) {
             metrics.setDisabledMetricsCategories(java.util.Set.of(MetricsDomain.HTTP_SERVER.toCategory()));

@@ -1,5 +1,6 @@
 package io.streamcdn.demo;
 
+import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.media.MediaException;
 import io.streamcdn.media.SampleVideo;
@@ -66,6 +67,10 @@ public final class Demo implements Callable<Integer> {
             description = "Length of the generated sample (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_SAMPLE_SECONDS).")
     int sampleSeconds;
 
+    @Option(names = "--log-format", defaultValue = "text",
+            description = "How the log is written: text or json, one JSON object per line (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_LOG_FORMAT).")
+    String logFormat;
+
     public static void main(String[] args) {
         System.exit(RoleCommand.run("demo", new Demo(), args));
     }
@@ -83,6 +88,7 @@ public final class Demo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogFormat.parse(logFormat).applyToConsole(); // one format for the whole process: every role runs in it
         Running demo;
         try {
             demo = start();

@@ -117,6 +117,12 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_EDGE_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
+                    + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_EDGE_LOG_FORMAT")
+    String logFormat;
+
     @Option(names = "--admin-token-file", paramLabel = "FILE", defaultValue = "",
             description = "File holding the admin token that purges must carry (Authorization: Bearer) and that "
                     + "heartbeats to the router carry; wins over STREAMCDN_ADMIN_TOKEN. Without a token, purges are "
@@ -147,6 +153,7 @@ public final class EdgeCommand implements Callable<Integer> {
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)
                 .corsOrigins(corsOrigins)
+                .logFormat(logFormat)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
                 .build();
     }
@@ -154,6 +161,7 @@ public final class EdgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EdgeConfig config = config();
+        config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting edge {}: {}", Version.current(), config.describe());
         EdgeServer server = RoleCommand.start(config.host(), config.port(), () -> EdgeServer.start(config));
         String scheme = config.tls().isPresent() ? "https" : "http";

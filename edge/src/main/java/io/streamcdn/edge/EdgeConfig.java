@@ -2,6 +2,7 @@ package io.streamcdn.edge;
 
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.common.http.CorsPolicy;
@@ -41,6 +42,7 @@ import java.util.Optional;
  * @param capacityConnections  the open connections this edge is meant to hold, announced to the router
  * @param tls                  the certificate and key for HTTPS (HTTP/2 by ALPN), if given
  * @param corsOrigins          {@code ["*"]} or the web origins whose pages may read the edge's responses
+ * @param logFormat            how the log is written: text for people, JSON lines for log shippers
  * @param adminToken           the token purges must carry, and this edge sends with its heartbeats; without
  *                             one, purges are accepted from this machine only
  */
@@ -48,7 +50,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
                          Duration staleIfError, Duration upstreamTimeout, int prefetch, Optional<URI> router,
                          String name, String publicUrl, Optional<GeoPoint> location, long capacityMbps,
                          int capacityConnections, Optional<ServerTls> tls, List<String> corsOrigins,
-                         Optional<AdminToken> adminToken) {
+                         LogFormat logFormat, Optional<AdminToken> adminToken) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8081;
@@ -86,6 +88,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         ConfigException.require(publicUrl != null && !publicUrl.isEmpty() || router.isEmpty(),
                 "--router needs --public-url: the URL viewers reach this edge at, like https://edge1.example.com");
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
+        ConfigException.require(logFormat != null, "--log-format is required (text or json)");
     }
 
     public static Builder builder() {
@@ -102,13 +105,14 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         return String.format(Locale.ROOT,
                 "host=%s port=%d origin=%s parent=%s cache-dir=%s cache-max=%s stale-if-error=%s "
                         + "upstream-timeout=%s prefetch=%d router=%s name=%s public-url=%s location=%s "
-                        + "capacity-mbps=%d capacity-connections=%d tls=%s cors-origins=%s admin-token=%s",
+                        + "capacity-mbps=%d capacity-connections=%d tls=%s cors-origins=%s log-format=%s admin-token=%s",
                 host, port, origin, parent.map(URI::toString).orElse("(none)"), cacheDir,
                 ByteSize.format(cacheMaxBytes), DurationText.format(staleIfError),
                 DurationText.format(upstreamTimeout), prefetch, router.map(URI::toString).orElse("(none)"), name,
                 publicUrl.isEmpty() ? "(none)" : publicUrl, location.map(GeoPoint::toString).orElse("(none)"),
                 capacityMbps, capacityConnections, tls.map(ServerTls::describe).orElse("off"),
-                String.join(",", corsOrigins), adminToken.map(AdminToken::source).orElse("(none: purges from loopback only)"));
+                String.join(",", corsOrigins), logFormat.flagValue(),
+                adminToken.map(AdminToken::source).orElse("(none: purges from loopback only)"));
     }
 
     @Override
@@ -141,6 +145,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         private Path tlsKey;
         private boolean tlsSelfSigned;
         private List<String> corsOrigins = List.of("*");
+        private LogFormat logFormat = LogFormat.TEXT;
         private Optional<AdminToken> adminToken = Optional.empty();
 
         private Builder() {
@@ -259,6 +264,17 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
             return this;
         }
 
+        /** {@code --log-format text|json}: how the role's command writes its log. */
+        public Builder logFormat(String format) {
+            this.logFormat = LogFormat.parse(format);
+            return this;
+        }
+
+        public Builder logFormat(LogFormat format) {
+            this.logFormat = format;
+            return this;
+        }
+
         /** The admin token ({@code STREAMCDN_ADMIN_TOKEN} or {@code --admin-token-file}), if any. */
         public Builder adminToken(Optional<AdminToken> token) {
             this.adminToken = token;
@@ -278,7 +294,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
             }
             return new EdgeConfig(host, port, origin, parent, cacheDir, cacheMaxBytes, staleIfError, upstreamTimeout,
                     prefetch, router, name == null ? localName() : name, url, location, capacityMbps,
-                    capacityConnections, tls, corsOrigins, adminToken);
+                    capacityConnections, tls, corsOrigins, logFormat, adminToken);
         }
 
         private static String localName() {

@@ -84,6 +84,12 @@ public final class OriginCommand implements Callable<Integer> {
                     + "https://example.com. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
+                    + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_LOG_FORMAT")
+    String logFormat;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "",
             description = "Certificate chain (PEM) for HTTPS with HTTP/2; needs --tls-key. Env: STREAMCDN_ORIGIN_TLS_CERT")
     String tlsCert;
@@ -121,6 +127,7 @@ public final class OriginCommand implements Callable<Integer> {
                 .encodeThreads(encodeThreads)
                 .publicUrl(publicUrl)
                 .corsOrigins(corsOrigins)
+                .logFormat(logFormat)
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
@@ -130,6 +137,7 @@ public final class OriginCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OriginConfig config = config();
+        config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting origin {}: {}", Version.current(), config.describe());
         OriginServer server = RoleCommand.start(config.host(), config.port(), () -> OriginServer.start(config));
         LOG.info("origin listening on {}://{}:{}/ (data in {})", config.tls().isPresent() ? "https" : "http",

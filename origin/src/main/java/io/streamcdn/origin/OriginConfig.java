@@ -2,6 +2,7 @@ package io.streamcdn.origin;
 
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.ServerTls;
@@ -33,13 +34,14 @@ import java.util.stream.Collectors;
  * @param publicUrl        base URL for absolute links in API answers, without a trailing slash; empty when
  *                         not configured, and links are then relative to the origin the client reached
  * @param corsOrigins      {@code ["*"]} or the web origins whose pages may read the origin's responses
+ * @param logFormat        how the log is written: text for people, JSON lines for log shippers
  * @param tls              the certificate and key for HTTPS (HTTP/2 by ALPN), if given
  * @param adminToken       the token uploads and deletes must carry; without one, they are accepted from
  *                         this machine only
  */
 public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
                            EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins,
-                           Optional<ServerTls> tls, Optional<AdminToken> adminToken) {
+                           LogFormat logFormat, Optional<ServerTls> tls, Optional<AdminToken> adminToken) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -64,6 +66,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         ConfigException.require(encoderSettings != null, "the encoder settings are required");
         publicUrl = normalizePublicUrl(publicUrl);
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
+        ConfigException.require(logFormat != null, "--log-format is required (text or json)");
     }
 
     public static Builder builder() {
@@ -94,14 +97,15 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         return String.format(Locale.ROOT,
                 "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
                         + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s tls=%s "
-                        + "admin-token=%s",
+                        + "admin-token=%s log-format=%s",
                 host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
                 e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
                 trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
                 e.threads() == 0 ? "auto" : Integer.toString(e.threads()),
                 hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins),
                 tls.map(ServerTls::describe).orElse("off"),
-                adminToken.map(AdminToken::source).orElse("(none: uploads and deletes from loopback only)"));
+                adminToken.map(AdminToken::source).orElse("(none: uploads and deletes from loopback only)"),
+                logFormat.flagValue());
     }
 
     @Override
@@ -146,6 +150,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         private EncoderSettings encoder = EncoderSettings.defaults();
         private String publicUrl = "";
         private List<String> corsOrigins = List.of("*");
+        private LogFormat logFormat = LogFormat.TEXT;
         private Path tlsCert;
         private Path tlsKey;
         private boolean tlsSelfSigned;
@@ -272,6 +277,17 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             return this;
         }
 
+        /** {@code --log-format text|json}: how the role's command writes its log. */
+        public Builder logFormat(String format) {
+            this.logFormat = LogFormat.parse(format);
+            return this;
+        }
+
+        public Builder logFormat(LogFormat format) {
+            this.logFormat = format;
+            return this;
+        }
+
         public OriginConfig build() {
             List<String> names = new java.util.ArrayList<>(List.of(host));
             try {
@@ -283,7 +299,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 // not a URL: the record's own check refuses it with the flag's name
             }
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
-                    corsOrigins, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken);
+                    corsOrigins, logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken);
         }
     }
 }

@@ -99,6 +99,12 @@ public final class RouterCommand implements Callable<Integer> {
                     + "Env: STREAMCDN_ROUTER_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
+                    + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ROUTER_LOG_FORMAT")
+    String logFormat;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "",
             description = "Certificate chain (PEM) for HTTPS with HTTP/2; needs --tls-key. Env: STREAMCDN_ROUTER_TLS_CERT")
     String tlsCert;
@@ -134,6 +140,7 @@ public final class RouterCommand implements Callable<Integer> {
                 .toleranceKm(toleranceKm).maxLoad(maxLoad)
                 .dnsNameserverAddresses(dnsNameserverAddresses)
                 .corsOrigins(corsOrigins)
+                .logFormat(logFormat)
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
@@ -143,6 +150,7 @@ public final class RouterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RouterConfig config = config();
+        config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting router {}: {}", Version.current(), config.describe());
         RouterServer server = RoleCommand.start(config.host(), config.port(), () -> RouterServer.start(config));
         LOG.info("router listening on {}://{}:{}/", config.tls().isPresent() ? "https" : "http", config.host(),

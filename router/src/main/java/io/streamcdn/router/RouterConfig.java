@@ -1,6 +1,7 @@
 package io.streamcdn.router;
 
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
  * @param maxLoad          an edge reporting more load than this (0..1) is skipped while others are available
  * @param dnsNameserverAddresses this router's public addresses, answered for {@code ns1.<zone>} and sent as glue
  * @param corsOrigins      web origins whose pages may read the router's answers ({@code ["*"]} for any)
+ * @param logFormat        how the log is written: text for people, JSON lines for log shippers
  * @param tls              the certificate and key for HTTPS (HTTP/2 by ALPN), if given
  * @param adminToken       the token edge registrations, heartbeats and deregistrations must carry; without one,
  *                         they are accepted from this machine only
@@ -48,7 +50,8 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
                            List<Cidr> trustedProxies, Optional<Integer> dnsPort, Optional<String> dnsZone,
                            Duration healthInterval, Duration healthTimeout, Duration heartbeatTimeout,
                            double toleranceKm, double maxLoad, List<InetAddress> dnsNameserverAddresses,
-                           List<String> corsOrigins, Optional<ServerTls> tls, Optional<AdminToken> adminToken) {
+                           List<String> corsOrigins, LogFormat logFormat, Optional<ServerTls> tls,
+                           Optional<AdminToken> adminToken) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8090;
@@ -81,6 +84,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         ConfigException.require(dnsNameserverAddresses.isEmpty() || dnsZone.isPresent(),
                 "--dns-nameserver-addresses is for DNS routing; give --dns-port and --dns-zone too");
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
+        ConfigException.require(logFormat != null, "--log-format is required (text or json)");
     }
 
     public static Builder builder() {
@@ -92,7 +96,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         return String.format(Locale.ROOT,
                 "host=%s port=%d edges=%s geoip=%s coverage-zones=%s default-location=%s trusted-proxies=%s "
                         + "dns-port=%s dns-zone=%s health-interval=%s health-timeout=%s heartbeat-timeout=%s "
-                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s tls=%s admin-token=%s",
+                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s log-format=%s tls=%s admin-token=%s",
                 host, port, edgesFile.map(Path::toString).orElse("(none)"), geoip.map(Path::toString).orElse("(none)"),
                 coverageZones.map(Path::toString).orElse("(none)"),
                 defaultLocation.map(GeoPoint::toString).orElse("(none)"),
@@ -102,7 +106,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
                 DurationText.format(heartbeatTimeout), toleranceKm, maxLoad,
                 dnsNameserverAddresses.isEmpty() ? "(none)" : dnsNameserverAddresses.stream().map(InetAddress::getHostAddress)
                         .collect(Collectors.joining(",")),
-                String.join(",", corsOrigins), tls.map(ServerTls::describe).orElse("off"),
+                String.join(",", corsOrigins), logFormat.flagValue(), tls.map(ServerTls::describe).orElse("off"),
                 adminToken.map(AdminToken::source).orElse("(none: edge registration from loopback only)"));
     }
 
@@ -136,6 +140,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         private double toleranceKm = 500;
         private double maxLoad = 0.9;
         private List<String> corsOrigins = List.of("*");
+        private LogFormat logFormat = LogFormat.TEXT;
         private List<InetAddress> dnsNameserverAddresses = List.of();
         private Path tlsCert;
         private Path tlsKey;
@@ -247,6 +252,17 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
             return this;
         }
 
+        /** {@code --log-format text|json}: how the role's command writes its log. */
+        public Builder logFormat(String format) {
+            this.logFormat = LogFormat.parse(format);
+            return this;
+        }
+
+        public Builder logFormat(LogFormat format) {
+            this.logFormat = format;
+            return this;
+        }
+
         /** {@code --tls-cert} and {@code --tls-key}: both, or neither (null or blank). */
         public Builder tls(Path certificate, Path key) {
             this.tlsCert = certificate;
@@ -269,7 +285,7 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         public RouterConfig build() {
             return new RouterConfig(host, port, edgesFile, geoip, coverageZones, defaultLocation, trustedProxies,
                     dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, dnsNameserverAddresses, corsOrigins,
-                    ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, List.of(host)), adminToken);
+                    logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, List.of(host)), adminToken);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.Locale;
 
@@ -15,9 +16,11 @@ import java.util.Locale;
  * <pre>
  *   GET /videos/abc123def456/720p/seg-00001.m4s 206 65536 B 3 ms 127.0.0.1 HTTP/1.1
  * </pre>
- * Mounted first, so it sees every request, including the ones no route matches. The path is the raw one
- * the client sent (still percent-encoded), with control characters escaped so a request cannot forge
- * log lines.
+ * The same facts also travel as SLF4J key-value pairs ({@code method}, {@code path}, {@code status}, {@code bytes},
+ * {@code ms}, {@code client}, {@code protocol}, and {@code aborted} when cut off), which {@code --log-format json}
+ * writes as structured fields. Mounted first, so it sees every request, including the ones no route matches.
+ * The path is the raw one the client sent (still percent-encoded), with control characters escaped so a
+ * request cannot forge log lines.
  */
 public final class AccessLog implements Handler<RoutingContext> {
 
@@ -48,13 +51,29 @@ public final class AccessLog implements Handler<RoutingContext> {
         request.response().endHandler(ended -> log(request, startNanos, false));
     }
 
+    /** The line, and the same facts as key-value pairs, which {@code --log-format json} writes as fields. */
     private static void log(HttpServerRequest request, long startNanos, boolean aborted) {
         SocketAddress remote = request.remoteAddress();
-        LOG.info(String.format(Locale.ROOT, "%s %s %d %d B %d ms %s %s%s",
-                request.method(), printable(request.path()), request.response().getStatusCode(),
-                request.response().bytesWritten(), (System.nanoTime() - startNanos) / 1_000_000,
-                remote == null ? "-" : remote.hostAddress(), version(request.version()),
-                aborted ? " (connection closed first)" : ""));
+        String method = request.method().name();
+        String path = printable(request.path());
+        int status = request.response().getStatusCode();
+        long bytes = request.response().bytesWritten();
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        String client = remote == null ? "-" : remote.hostAddress();
+        String protocol = version(request.version());
+        LoggingEventBuilder line = LOG.atInfo()
+                .addKeyValue("method", method)
+                .addKeyValue("path", path)
+                .addKeyValue("status", status)
+                .addKeyValue("bytes", bytes)
+                .addKeyValue("ms", millis)
+                .addKeyValue("client", client)
+                .addKeyValue("protocol", protocol);
+        if (aborted) {
+            line = line.addKeyValue("aborted", true);
+        }
+        line.log(String.format(Locale.ROOT, "%s %s %d %d B %d ms %s %s%s", method, path, status, bytes, millis,
+                client, protocol, aborted ? " (connection closed first)" : ""));
     }
 
     /**
