@@ -4,6 +4,7 @@ import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.DurationText;
+import io.streamcdn.common.EdgeNameSyntax;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.security.AdminToken;
@@ -80,7 +81,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
                 "--upstream-timeout %s is outside 100ms..5m", DurationText.format(upstreamTimeout));
         ConfigException.require(prefetch >= 0 && prefetch <= MAX_PREFETCH,
                 "--prefetch %d is outside 0..%d (segments fetched ahead; 0 turns it off)", prefetch, MAX_PREFETCH);
-        ConfigException.require(name != null && name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"),
+        ConfigException.require(EdgeNameSyntax.isValid(name),
                 "--name '%s' is not a usable edge name; use letters, digits, '.', '_' and '-', like edge-eu-1", name);
         ConfigException.require(capacityMbps >= 1, "--capacity-mbps %d must be at least 1", capacityMbps);
         ConfigException.require(capacityConnections >= 1, "--capacity-connections %d must be at least 1",

@@ -20,6 +20,8 @@ import io.streamcdn.origin.jobs.Catalog;
 import io.streamcdn.origin.jobs.DataDirectory;
 import io.streamcdn.origin.jobs.EncodeMetrics;
 import io.streamcdn.origin.jobs.EncodeQueue;
+import io.streamcdn.origin.qoe.QoeApi;
+import io.streamcdn.origin.qoe.QoeMetrics;
 import io.streamcdn.origin.serve.ServeMetrics;
 import io.streamcdn.origin.serve.VideoFileHandler;
 import io.streamcdn.origin.serve.VideoFiles;
@@ -47,6 +49,7 @@ import java.util.concurrent.CompletableFuture;
  *   GET          /metrics             Prometheus text (Vert.x HTTP server, JVM and process, origin meters)
  *   GET          /health              JSON status
  *   *            /api/videos...       upload and catalog API (io.streamcdn.origin.api), mounted by {@link #routes}
+ *   POST         /api/qoe             players' QoE beacons ({@link QoeApi}), no admin token
  *   GET, HEAD    /videos/{id}/{file}  published files ({@link VideoFileHandler})
  *   OPTIONS      /videos/...          CORS preflight
  * </pre>
@@ -145,6 +148,9 @@ public final class OriginServer {
         AdminGuard.announce("origin", config.adminToken(), "uploads and deletes");
         new VideoApi(vertx, jobs.catalog(), jobs.queue(), uploads, jobs.pipeline(), VideoLinks.under(config.publicUrl()))
                 .mount(router, new AdminGuard("origin", config.adminToken()));
+
+        // Beacons are read by their own capped handler: like uploads, no body handler before it.
+        new QoeApi(new QoeMetrics(runtime.registry()), cors).mount(router);
 
         VideoFiles files = new VideoFiles(config.videosDir());
         ServeMetrics serveMetrics = new ServeMetrics(runtime.registry());
