@@ -116,7 +116,7 @@ public final class Demo implements Callable<Integer> {
 
     /** Starts the origin and, when its catalog is empty, generates and uploads the sample. */
     public Running start() throws Exception {
-        OriginConfig config = OriginConfig.builder().host(host).port(port).dataDir(dataDir).build();
+        OriginConfig config = OriginConfig.builder().host(host).port(port).dataDir(dataDir).routerUrl(routerPort == 0 ? null : "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + routerPort).build();
         OriginServer origin = OriginServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         String base = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + origin.port();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -20,6 +20,7 @@ import io.streamcdn.origin.jobs.Catalog;
 import io.streamcdn.origin.jobs.DataDirectory;
 import io.streamcdn.origin.jobs.EncodeMetrics;
 import io.streamcdn.origin.jobs.EncodeQueue;
+import io.streamcdn.origin.serve.PlayerSite;
 import io.streamcdn.origin.serve.ServeMetrics;
 import io.streamcdn.origin.serve.VideoFileHandler;
 import io.streamcdn.origin.serve.VideoFiles;
@@ -49,6 +50,8 @@ import java.util.concurrent.CompletableFuture;
  *   *            /api/videos...       upload and catalog API (io.streamcdn.origin.api), mounted by {@link #routes}
  *   GET, HEAD    /videos/{id}/{file}  published files ({@link VideoFileHandler})
  *   OPTIONS      /videos/...          CORS preflight
+ *   GET, HEAD    /player-config.json  where the web player finds the origin and the router ({@link PlayerSite})
+ *   GET, HEAD    /, /watch.html, ...  the web player's pages, from memory
  * </pre>
  * Routes carry names that are their templates, so the {@code route} label of
  * {@code vertx_http_server_requests_total} never holds a video id.
@@ -95,6 +98,10 @@ public final class OriginServer {
         }
     }
 
+    /** What start-up reads from disk before the server listens. */
+    private record Opened(Jobs jobs, PlayerSite site) {
+    }
+
     public static void main(String[] args) {
         System.exit(RoleCommand.run("origin", new OriginCommand(), args));
     }
@@ -108,9 +115,14 @@ public final class OriginServer {
         RoleRuntime runtime = new RoleRuntime("origin");
         Vertx vertx = runtime.vertx();
         CompletableFuture<OriginServer> started = new CompletableFuture<>();
-        vertx.executeBlocking(() -> Jobs.open(config, runtime), false)
-                .compose(jobs -> {
-                    Router router = routes(vertx, config, runtime, jobs, startedNanos);
+        // The player's pages are read first: if they cannot be, no encode queue has been started to stop again.
+        vertx.executeBlocking(() -> {
+                    PlayerSite site = PlayerSite.load(OriginServer.class.getClassLoader(), config);
+                    return new Opened(Jobs.open(config, runtime), site);
+                }, false)
+                .compose(opened -> {
+                    Jobs jobs = opened.jobs();
+                    Router router = routes(vertx, config, runtime, jobs, opened.site(), startedNanos);
                     HttpServerOptions options = ServerTls.configure(new HttpServerOptions()
                             .setHost(config.host())
                             .setPort(config.port()), config.tls());
@@ -129,7 +141,8 @@ public final class OriginServer {
         return Future.fromCompletionStage(started);
     }
 
-    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, long startedNanos) {
+    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, PlayerSite site,
+                         long startedNanos) {
         Router router = Router.router(vertx);
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
 
@@ -159,6 +172,12 @@ public final class OriginServer {
         router.route("/videos/*").setName(VIDEO_ROUTE)
                 .handler(corsHeaders)
                 .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
+
+        // Last of the GET routes: the player's pages take whatever path the API and the videos did not.
+        if (!site.hasPages()) {
+            LOG.warn("the web player's pages are not on the classpath; / serves nothing (the API and videos work)");
+        }
+        site.mount(router);
 
         OriginErrors.handler().mount(router);
         return router;
