@@ -332,8 +332,9 @@ public final class LocalCdn implements AutoCloseable {
                 router = listen(() -> RouterServer.start(routerConfig), "router", "--router-port", routerPort);
                 String routerUrl = "http://" + local + ":" + router.port();
 
-                OriginConfig.Builder originConfig = OriginConfig.builder().host(host).port(originPort).dataDir(dataDir);
-                // TODO(player branch): originConfig.routerUrl(routerUrl); -- OriginConfig gains --router-url there
+                // The origin tells the web player where the router is (/player-config.json).
+                OriginConfig.Builder originConfig = OriginConfig.builder().host(host).port(originPort).dataDir(dataDir)
+                        .routerUrl(routerUrl);
                 if (ladder != null) {
                     originConfig.ladder(ladder);
                 }
