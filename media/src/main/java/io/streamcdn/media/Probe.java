@@ -25,12 +25,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides whether a file is a video we can encode, and describes it. Three checks, cheapest first:
+ * Decides whether a file is a video we can encode, and describes it. Four checks, cheapest first:
  * <ol>
- *   <li>the container is recognised and has a video stream with a decoder (else {@link MediaException.Unsupported});</li>
+ *   <li>the container is recognised and has a video stream with a decoder, of at most 8K
+ *       ({@link #MAX_LONG_SIDE}x{@link #MAX_SHORT_SIDE}, either way up) (else {@link MediaException.Unsupported});</li>
  *   <li>the first video frame decodes (else {@link MediaException.Corrupt});</li>
  *   <li>the end of the file is there: packets can be read near the declared duration. A download cut
- *       short keeps a valid header but loses its tail, which only this check notices.</li>
+ *       short keeps a valid header but loses its tail, which only this check notices;</li>
+ *   <li>pictures decode cleanly up to a quarter, half and three quarters of the duration, each from the keyframe
+ *       before it: a file damaged in the middle keeps its header, first frame and tail. These are spot checks of
+ *       at most {@link #SPOT_CHECK_FRAMES} pictures each, not a full decode (which would take as long as an encode);
+ *       damage elsewhere is left to the encode.</li>
  * </ol>
  * Image formats that FFmpeg opens as one-frame "videos" (PNG, JPEG, GIF...) are refused: a poster is not
  * a video.
@@ -44,6 +49,22 @@ public final class Probe {
             "exr_pipe", "pam_pipe", "pbm_pipe", "pcx_pipe", "pgmyuv_pipe", "pictor_pipe", "sgi_pipe",
             "sunrast_pipe", "xbm_pipe", "xpm_pipe", "xwd_pipe", "hdr_pipe", "jpegxl_pipe", "tty", "ico",
             "apng", "webp", "avif");
+
+    /**
+     * The largest picture taken, either way up: 8K (8192x4320, the largest frame of H.264 and HEVC level 6.2).
+     * The ladder tops out at 1080p, and one 16K frame alone is 200 MB decoded.
+     */
+    static final int MAX_LONG_SIDE = 8192;
+    static final int MAX_SHORT_SIDE = 4320;
+    /** libavutil/frame.h's AV_FRAME_FLAG_CORRUPT, a macro the bindings do not carry. */
+    private static final int AV_FRAME_FLAG_CORRUPT = 1;
+    /** Where, as fractions of the duration, the pictures must decode cleanly. */
+    private static final double[] SPOT_CHECKS = {0.25, 0.5, 0.75};
+    /**
+     * The most pictures decoded to reach one spot: ten seconds at 30 fps, so a file with rare keyframes costs a
+     * bounded decode (the upload's answer waits for the probe), not a decode of the whole video.
+     */
+    private static final int SPOT_CHECK_FRAMES = 300;
 
     /** How much of the declared duration must be readable at the tail: lenient for containers that round. */
     private static final double TAIL_TOLERANCE_SECONDS = 1.0;
@@ -111,6 +132,11 @@ public final class Probe {
         if (vpar.width() <= 0 || vpar.height() <= 0) {
             throw new MediaException.Corrupt("the video stream has no picture size; the file may be truncated");
         }
+        if (Math.max(vpar.width(), vpar.height()) > MAX_LONG_SIDE || Math.min(vpar.width(), vpar.height()) > MAX_SHORT_SIDE) {
+            throw new MediaException.Unsupported(String.format(java.util.Locale.ROOT,
+                    "the picture is %dx%d; this origin takes videos up to %dx%d (8K), either way up",
+                    vpar.width(), vpar.height(), MAX_LONG_SIDE, MAX_SHORT_SIDE));
+        }
         if (avcodec.avcodec_find_decoder(vpar.codec_id()) == null) {
             throw new MediaException.Unsupported("the video codec " + codecName(vpar.codec_id()) + " is not supported");
         }
@@ -149,6 +175,7 @@ public final class Probe {
 
         decodeFirstFrame(fmt, videoIndex, containerLong);
         checkTail(fmt, start, duration);
+        checkSpots(fmt, videoIndex, start, duration);
         return new MediaInfo(container, containerLong, duration, start, size, streams, video, audio);
     }
 
@@ -235,6 +262,91 @@ public final class Probe {
                         "the file is truncated: it declares %.1f s but %s", duration, readTo));
             }
         } finally {
+            avcodec.av_packet_free(pkt);
+        }
+    }
+
+    /**
+     * Seeks to each {@link #SPOT_CHECKS} point and decodes from the keyframe before it up to it (at most
+     * {@link #SPOT_CHECK_FRAMES} frames): every picture on the way must decode without an error or concealment.
+     */
+    private void checkSpots(AVFormatContext fmt, int videoIndex, double start, double duration) throws MediaException {
+        AVStream st = fmt.streams(videoIndex);
+        AVCodec codec = avcodec.avcodec_find_decoder(st.codecpar().codec_id());
+        for (double fraction : SPOT_CHECKS) {
+            double target = start + duration * fraction;
+            long ts = (long) (target * avutil.AV_TIME_BASE);
+            if (avformat.avformat_seek_file(fmt, -1, Long.MIN_VALUE, ts, ts, 0) < 0) {
+                return; // unseekable containers (raw streams) are checked by the encode itself
+            }
+            // A fresh decoder for each point, as a player has after a seek.
+            AVCodecContext dec = avcodec.avcodec_alloc_context3(codec);
+            try {
+                avcodec.avcodec_parameters_to_context(dec, st.codecpar());
+                dec.thread_count(0);
+                if (avcodec.avcodec_open2(dec, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null) < 0
+                        || !decodesCleanlyTo(fmt, dec, st, videoIndex, target)) {
+                    throw new MediaException.Corrupt(String.format(java.util.Locale.ROOT,
+                            "the video is damaged about %.0f s in: its pictures there do not decode",
+                            duration * fraction));
+                }
+            } finally {
+                avcodec.avcodec_free_context(dec);
+            }
+        }
+    }
+
+    /**
+     * Decodes video from the current position until a picture at or after {@code targetSeconds} comes out; false as
+     * soon as the decoder refuses a packet or reports an error it concealed. Reaching the end is not damage (the
+     * tail check covers a missing end), and neither is a stretch longer than {@link #SPOT_CHECK_FRAMES}.
+     */
+    private static boolean decodesCleanlyTo(AVFormatContext fmt, AVCodecContext dec, AVStream st, int videoIndex,
+                                            double targetSeconds) {
+        AVPacket pkt = avcodec.av_packet_alloc();
+        AVFrame frame = avutil.av_frame_alloc();
+        try {
+            int frames = 0;
+            boolean draining = false;
+            while (frames < SPOT_CHECK_FRAMES) {
+                if (!draining) {
+                    int ret = avformat.av_read_frame(fmt, pkt);
+                    if (ret < 0) {
+                        draining = true;
+                        avcodec.avcodec_send_packet(dec, null);
+                    } else {
+                        boolean video = pkt.stream_index() == videoIndex;
+                        int sent = video ? avcodec.avcodec_send_packet(dec, pkt) : 0;
+                        avcodec.av_packet_unref(pkt);
+                        if (sent < 0 && sent != avutil.AVERROR_EAGAIN()) {
+                            return false;
+                        }
+                    }
+                }
+                while (true) {
+                    int ret = avcodec.avcodec_receive_frame(dec, frame);
+                    if (ret == avutil.AVERROR_EAGAIN()) {
+                        if (draining) {
+                            return true;
+                        }
+                        break;
+                    }
+                    if (ret == avutil.AVERROR_EOF) {
+                        return true;
+                    }
+                    if (ret < 0 || frame.decode_error_flags() != 0 || (frame.flags() & AV_FRAME_FLAG_CORRUPT) != 0) {
+                        return false;
+                    }
+                    frames++;
+                    long pts = frame.best_effort_timestamp();
+                    if (pts != avutil.AV_NOPTS_VALUE && Ffmpeg.seconds(pts, st.time_base()) >= targetSeconds) {
+                        return true;
+                    }
+                }
+            }
+            return true;
+        } finally {
+            avutil.av_frame_free(frame);
             avcodec.av_packet_free(pkt);
         }
     }

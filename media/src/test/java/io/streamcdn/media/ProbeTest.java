@@ -93,6 +93,22 @@ class ProbeTest {
                 .hasMessageContaining("10.0 s");
     }
 
+    @Test
+    void aClipDamagedInTheMiddleIsCorruptAndTheSameClipWholeIsNot(@TempDir Path dir) throws Exception {
+        for (Path clip : new Path[] {TestMedia.clip480p(), TestMedia.clip360p()}) {
+            byte[] bytes = Files.readAllBytes(clip);
+            byte[] noise = new byte[bytes.length / 5];
+            new java.util.Random(3).nextBytes(noise);
+            System.arraycopy(noise, 0, bytes, bytes.length * 2 / 5, noise.length); // 40 % to 60 % of the file
+            Path damaged = Files.write(dir.resolve("damaged-" + clip.getFileName()), bytes);
+
+            assertThatThrownBy(() -> probe.probe(damaged)).as(clip.toString())
+                    .isInstanceOf(MediaException.Corrupt.class)
+                    .hasMessageContaining("damaged about");
+            assertThat(probe.probe(clip).durationSeconds()).isGreaterThan(9);
+        }
+    }
+
     private static Path writePrefix(Path source, Path target, double fraction) throws IOException {
         byte[] bytes = Files.readAllBytes(source);
         return Files.write(target, Arrays.copyOf(bytes, (int) (bytes.length * fraction)));

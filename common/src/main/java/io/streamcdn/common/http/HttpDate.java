@@ -24,12 +24,18 @@ import java.util.regex.Pattern;
  */
 public final class HttpDate {
 
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    // The year is exactly four digits (RFC 9110: year = 4DIGIT). The pattern letters "yyyy" would also read
+    // "+99999994", a date no HTTP peer writes and one whose milliseconds overflow (found by ConditionalHeadersFuzzTest).
+    private static final DateTimeFormatter IMF_FIXDATE = new DateTimeFormatterBuilder()
+            .appendPattern("EEE, dd MMM ")
+            .appendValue(ChronoField.YEAR, 4)
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ASCTIME = new DateTimeFormatterBuilder()
             .appendPattern("EEE MMM ")
             .padNext(2).appendValue(ChronoField.DAY_OF_MONTH, 1, 2, SignStyle.NOT_NEGATIVE)
-            .appendPattern(" HH:mm:ss yyyy")
+            .appendPattern(" HH:mm:ss ")
+            .appendValue(ChronoField.YEAR, 4)
             .toFormatter(Locale.US);
     private static final Pattern RFC_850 = Pattern.compile(
             "[A-Za-z]+, (\\d{2})-([A-Za-z]{3})-(\\d{2}) (\\d{2}):(\\d{2}):(\\d{2}) GMT");
@@ -38,9 +44,16 @@ public final class HttpDate {
     private HttpDate() {
     }
 
-    /** {@code Sun, 06 Nov 1994 08:49:37 GMT}; milliseconds are dropped. */
+    /** The first and last instants a four-digit year can write: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z. */
+    private static final long MIN_MILLIS = -62_135_596_800_000L;
+    private static final long MAX_MILLIS = 253_402_300_799_999L;
+
+    /**
+     * {@code Sun, 06 Nov 1994 08:49:37 GMT}; milliseconds are dropped. A time outside years 1..9999 (a file's
+     * mtime can be anything) is written as the nearest one an HTTP date can hold.
+     */
     public static String format(long epochMillis) {
-        return IMF_FIXDATE.format(Instant.ofEpochMilli(epochMillis));
+        return IMF_FIXDATE.format(Instant.ofEpochMilli(Math.max(MIN_MILLIS, Math.min(MAX_MILLIS, epochMillis))));
     }
 
     public static String now() {

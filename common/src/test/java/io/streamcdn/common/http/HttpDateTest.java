@@ -31,6 +31,20 @@ class HttpDateTest {
         assertThat(HttpDate.parseEpochSeconds(text)).isEmpty();
     }
 
+    // Found by ConditionalHeadersFuzzTest: "yyyy" read signed years of any length in the IMF and asctime forms.
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"Sun Nov  6 08:49:37 +99999994", "Sat, 06 Nov +12345 08:49:37 GMT",
+            "Sun, 06 Nov 01994 08:49:37 GMT", "Sun Nov  6 08:49:37 94"})
+    void aYearIsExactlyFourDigits(String text) {
+        assertThat(HttpDate.parseEpochSeconds(text)).isEmpty();
+    }
+
+    @Test
+    void aTimeBeyondFourDigitYearsIsWrittenAsTheNearestOne() {
+        assertThat(HttpDate.format(Long.MAX_VALUE)).isEqualTo("Fri, 31 Dec 9999 23:59:59 GMT");
+        assertThat(HttpDate.format(Long.MIN_VALUE)).isEqualTo("Mon, 01 Jan 0001 00:00:00 GMT");
+    }
+
     @Test
     void roundTrips() {
         long now = System.currentTimeMillis();

@@ -57,6 +57,8 @@ class RangeHeaderTest {
                 .isEqualTo(new Single(new From(Long.MAX_VALUE)));
         assertThat(RangeHeader.parse("bytes=-99999999999999999999999999"))
                 .isEqualTo(new Single(new Suffix(Long.MAX_VALUE)));
+        assertThat(RangeHeader.parse("bytes=-9223372036854775808"))
+                .isEqualTo(new Single(new Suffix(Long.MAX_VALUE)));
     }
 
     @ParameterizedTest(name = "''{0}''")
@@ -120,5 +122,15 @@ class RangeHeaderTest {
     @Test
     void contentRangeNamesFirstLastAndSize() {
         assertThat(new ByteRange(500, 500).contentRange(1000)).isEqualTo("bytes 500-999/1000");
+    }
+
+    @Test
+    void nineteenDigitNumbersThatFitALongAreReadExactly() {
+        assertThat(RangeHeader.parse("bytes=5404319552844595200-5404319552844595201"))
+                .isEqualTo(new Single(new FromTo(5_404_319_552_844_595_200L, 5_404_319_552_844_595_201L)));
+        assertThat(RangeHeader.parse("bytes=-9223372036854775807"))
+                .isEqualTo(new Single(new Suffix(Long.MAX_VALUE)));
+        assertThat(RangeHeader.parse("bytes=00000000000000000000000000007-"))
+                .isEqualTo(new Single(new From(7)));
     }
 }

@@ -37,7 +37,7 @@ public record CachedResponse(String key, List<Map.Entry<String, String>> headers
     }
 
     private long ageMillis(long nowMillis) {
-        return freshness.initialAgeSeconds() * 1000 + Math.max(0, nowMillis - responseTimeMillis);
+        return Freshness.plus(Freshness.millis(freshness.initialAgeSeconds()), Math.max(0, nowMillis - responseTimeMillis));
     }
 
     public boolean isFresh(long nowMillis) {
@@ -46,7 +46,7 @@ public record CachedResponse(String key, List<Map.Entry<String, String>> headers
 
     /** May still be served when the upstream fails (RFC 5861 stale-if-error). */
     public boolean servableOnError(long nowMillis) {
-        return ageMillis(nowMillis) < freshness.lifetimeMillis() + freshness.staleIfErrorMillis();
+        return ageMillis(nowMillis) < Freshness.plus(freshness.lifetimeMillis(), freshness.staleIfErrorMillis());
     }
 
     public Optional<String> header(String name) {

@@ -42,7 +42,7 @@ public record Freshness(boolean storable, long lifetimeMillis, long staleIfError
         CacheControl cc = CacheControl.parse(headers.cacheControl());
         long initialAge = parseSeconds(headers.age()).orElse(0);
         long staleIfError = cc.mustRevalidate || cc.noCache ? 0
-                : cc.staleIfError.isPresent() ? cc.staleIfError.getAsLong() * 1000 : defaultStaleIfError.toMillis();
+                : cc.staleIfError.isPresent() ? millis(cc.staleIfError.getAsLong()) : defaultStaleIfError.toMillis();
 
         OptionalLong lifetime = explicitLifetime(cc, headers);
         boolean hasValidator = headers.etag() != null || headers.lastModified() != null;
@@ -54,17 +54,17 @@ public record Freshness(boolean storable, long lifetimeMillis, long staleIfError
 
     private static OptionalLong explicitLifetime(CacheControl cc, Headers headers) {
         if (cc.sMaxAge.isPresent()) {
-            return OptionalLong.of(cc.sMaxAge.getAsLong() * 1000);
+            return OptionalLong.of(millis(cc.sMaxAge.getAsLong()));
         }
         if (cc.maxAge.isPresent()) {
-            return OptionalLong.of(cc.maxAge.getAsLong() * 1000);
+            return OptionalLong.of(millis(cc.maxAge.getAsLong()));
         }
         if (headers.expires() != null) {
             // An Expires that cannot be read means "already expired" (RFC 9111 §5.3).
             Optional<Long> expires = HttpDate.parseEpochSeconds(headers.expires());
             Optional<Long> date = Optional.ofNullable(headers.date()).flatMap(HttpDate::parseEpochSeconds);
             long now = System.currentTimeMillis() / 1000;
-            return OptionalLong.of(expires.map(e -> (e - date.orElse(now)) * 1000).orElse(0L));
+            return OptionalLong.of(expires.map(e -> millis(e - date.orElse(now))).orElse(0L));
         }
         return OptionalLong.empty();
     }
@@ -76,7 +76,26 @@ public record Freshness(boolean storable, long lifetimeMillis, long staleIfError
         }
         long date = Optional.ofNullable(headers.date()).flatMap(HttpDate::parseEpochSeconds)
                 .orElse(System.currentTimeMillis() / 1000);
-        return Math.min(HEURISTIC_MAX_MILLIS, Math.max(0, (date - lastModified.get()) * 100));
+        return Math.min(HEURISTIC_MAX_MILLIS, Math.max(0, millis(date - lastModified.get()) / 10));
+    }
+
+    /**
+     * Seconds to milliseconds, saturating: an upstream may send any 18-digit number of seconds (or a date in the
+     * year 999999999), and a product that wrapped around would turn "fresh for ever" into "stale since long ago"
+     * or, for an Age, a stale response into a fresh one.
+     */
+    static long millis(long seconds) {
+        try {
+            return Math.multiplyExact(seconds, 1000);
+        } catch (ArithmeticException tooLarge) {
+            return seconds > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+    }
+
+    /** {@code a + b} for durations that are never negative, saturating at Long.MAX_VALUE. */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static OptionalLong parseSeconds(String value) {

@@ -110,4 +110,28 @@ class FreshnessTest {
         assertThat(cached.servableOnError(NOW * 1000 + 60_000 + 3_600_000)).isFalse();
         assertThat(cached.ageSeconds(NOW * 1000 + 42_500)).isEqualTo(42);
     }
+
+    // Found by FreshnessFuzzTest: max-age=562949953421312 and above wrapped around when turned into milliseconds.
+    @Test
+    void secondsTooManyForMillisecondsMeanForeverNotAWrappedNegative() {
+        long huge = 999_999_999_999_999_999L;
+
+        assertThat(of("max-age=" + huge).lifetimeMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(of("s-maxage=" + huge).lifetimeMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(of("max-age=60, stale-if-error=" + huge).staleIfErrorMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(of("max-age=9223372036854775").lifetimeMillis()).isEqualTo(9_223_372_036_854_775_000L);
+        assertThat(of("max-age=9223372036854776").lifetimeMillis()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void anAgeBeyondTheLifetimeIsNeverFreshHoweverLarge() {
+        CachedResponse aged = new CachedResponse("/videos/abcdef/manifest.mpd", java.util.List.of(), 10,
+                NOW * 1000, of(200, "max-age=60", null, null, "999999999999999999", null));
+        CachedResponse foreverOnError = new CachedResponse("/videos/abcdef/manifest.mpd", java.util.List.of(), 10,
+                NOW * 1000, of("max-age=" + Long.MAX_VALUE / 1000 + ", stale-if-error=999999999999999999"));
+
+        assertThat(aged.isFresh(NOW * 1000)).isFalse();
+        assertThat(aged.servableOnError(NOW * 1000)).isFalse();
+        assertThat(foreverOnError.servableOnError(NOW * 1000 + 86_400_000)).isTrue();
+    }
 }

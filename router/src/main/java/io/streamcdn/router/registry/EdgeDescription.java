@@ -79,7 +79,8 @@ public final class EdgeDescription {
     /** A heartbeat for edge {@code pathName} (the name in its URL, which the body must repeat). */
     public static Heartbeat heartbeat(String pathName, JsonObject json) {
         Object contract = json.getValue("contract");
-        if (!(contract instanceof Number n) || n.intValue() != 1) {
+        // Compared as a double: intValue() would read 4294967297 or 1.5 as 1.
+        if (!(contract instanceof Number n) || n.doubleValue() != 1) {
             throw new IllegalArgumentException("contract must be 1 (this router speaks heartbeat contract 1)");
         }
         Edge edge = parse(json);
@@ -135,7 +136,8 @@ public final class EdgeDescription {
         if (value == null) {
             return fallback;
         }
-        if (!(value instanceof Number n) || n.longValue() < 1) {
+        // Checked as a double first: 1e999 (infinity) or a 20-digit integer would wrap or saturate as a long.
+        if (!(value instanceof Number n) || !(n.doubleValue() >= 1 && n.doubleValue() < 0x1p63)) {
             throw new IllegalArgumentException("capacity." + field + " must be a positive number");
         }
         return n.longValue();
@@ -145,7 +147,10 @@ public final class EdgeDescription {
         try {
             URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getQuery() == null) {
+            // java.net.URI takes any digits as a port; an HTTP client refuses one past 65535 when the edge is checked.
+            boolean portOk = uri.getPort() == -1 || (uri.getPort() >= 1 && uri.getPort() <= 65_535);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getQuery() == null
+                    && portOk) {
                 return uri;
             }
         } catch (URISyntaxException e) {
