@@ -1,0 +1,70 @@
+package io.streamcdn.common;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * How a running role learns that it must stop. SIGTERM (systemd, {@code kill}, container runtimes) and SIGINT
+ * (Ctrl-C) are caught, so the role stops gracefully on its main thread and the process exits 0, as a service
+ * manager expects of a clean stop. Left to the JVM, those signals would run the shutdown hooks and exit with
+ * 128 + the signal's number (143 for SIGTERM), which systemd counts as a failure.
+ *
+ * <p>{@code sun.misc.Signal} is the JDK's supported way to do this (module {@code jdk.unsupported}, kept on
+ * purpose by JEP 260); javac warns about it all the same. Where a signal cannot be caught (a JVM started with
+ * {@code -Xrs}), and for any other way the JVM is made to exit, a shutdown hook asks for the same stop and waits
+ * for it, as the roles always did.
+ */
+final class StopSignal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StopSignal.class);
+
+    private final CountDownLatch requested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile String cause = "";
+
+    private StopSignal() {
+    }
+
+    /** Catches SIGTERM and SIGINT for this role, and registers the shutdown hook. */
+    static StopSignal install(String role) {
+        StopSignal stop = new StopSignal();
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), signal -> stop.request("SIG" + signal.getName()));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.debug("SIG{} cannot be caught ({}); it stops {} through the JVM's shutdown hook", name, e, role);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.request("JVM shutdown");
+            try {
+                stop.stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, role + "-shutdown"));
+        return stop;
+    }
+
+    private synchronized void request(String why) {
+        if (requested.getCount() > 0) {
+            cause = why;
+            requested.countDown();
+        }
+    }
+
+    /** Blocks until a stop is asked for; returns what asked ({@code SIGTERM}, {@code SIGINT}, {@code JVM shutdown}). */
+    String await() throws InterruptedException {
+        requested.await();
+        return cause;
+    }
+
+    /** The role has stopped (cleanly or not): a JVM shutdown waiting for it may proceed. */
+    void stopped() {
+        stopped.countDown();
+    }
+}
