@@ -133,6 +133,7 @@ public final class RoleCommand {
      * address and the flags to change, any other start failure is rethrown as it was.
      */
     public static <S> S start(String host, int port, Supplier<Future<S>> starter) throws Exception {
+        StopSignal.process(); // from now on SIGTERM stops the role gracefully, even while it is still starting
         try {
             return starter.get().toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException e) {
@@ -161,7 +162,7 @@ public final class RoleCommand {
      */
     public static int runUntilStopped(String role, Duration grace, Function<Duration, Future<Void>> close)
             throws InterruptedException {
-        StopSignal signal = StopSignal.install(role);
+        StopSignal signal = StopSignal.process();
         String cause = signal.await();
         LOG.info("stopping {} ({}): requests in flight get up to {} to finish", role, cause, DurationText.format(grace));
         long startedNanos = System.nanoTime();

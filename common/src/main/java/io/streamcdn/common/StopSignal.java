@@ -6,6 +6,7 @@ import sun.misc.Signal;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How a running role learns that it must stop. SIGTERM (systemd, {@code kill}, container runtimes) and SIGINT
@@ -13,10 +14,12 @@ import java.util.concurrent.CountDownLatch;
  * manager expects of a clean stop. Left to the JVM, those signals would run the shutdown hooks and exit with
  * 128 + the signal's number (143 for SIGTERM), which systemd counts as a failure.
  *
- * <p>{@code sun.misc.Signal} is the JDK's supported way to do this (module {@code jdk.unsupported}, kept on
- * purpose by JEP 260); javac warns about it all the same. Where a signal cannot be caught (a JVM started with
- * {@code -Xrs}), and for any other way the JVM is made to exit, a shutdown hook asks for the same stop and waits
- * for it, as the roles always did.
+ * <p>Signals belong to the process, so there is one of these per JVM ({@link #process()}), installed when a role
+ * starts its server ({@link RoleCommand#start}): a SIGTERM that arrives while the server is still starting is kept,
+ * and the role stops as soon as it runs. {@code sun.misc.Signal} is the JDK's supported way to catch signals
+ * (module {@code jdk.unsupported}, kept on purpose by JEP 260); javac warns about it all the same. Where a signal
+ * cannot be caught (a JVM started with {@code -Xrs}), and for any other way the JVM is made to exit, a shutdown hook
+ * asks for the same stop and waits for a running role to finish it, as the roles always did.
  */
 final class StopSignal {
 
@@ -24,29 +27,41 @@ final class StopSignal {
 
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean running = new AtomicBoolean();
     private volatile String cause = "";
 
     private StopSignal() {
     }
 
-    /** Catches SIGTERM and SIGINT for this role, and registers the shutdown hook. */
-    static StopSignal install(String role) {
+    /** Class initialisation installs the handlers once, whichever thread asks first. */
+    private static final class Holder {
+        static final StopSignal PROCESS = install();
+    }
+
+    /** This JVM's stop signal; the first call catches SIGTERM and SIGINT and registers the shutdown hook. */
+    static StopSignal process() {
+        return Holder.PROCESS;
+    }
+
+    private static StopSignal install() {
         StopSignal stop = new StopSignal();
         for (String name : List.of("TERM", "INT")) {
             try {
                 Signal.handle(new Signal(name), signal -> stop.request("SIG" + signal.getName()));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                LOG.debug("SIG{} cannot be caught ({}); it stops {} through the JVM's shutdown hook", name, e, role);
+                LOG.debug("SIG{} cannot be caught ({}); it stops the role through the JVM's shutdown hook", name, e);
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.request("JVM shutdown");
-            try {
-                stop.stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (stop.running.get()) {
+                try {
+                    stop.stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-        }, role + "-shutdown"));
+        }, "streamcdn-shutdown"));
         return stop;
     }
 
@@ -57,8 +72,12 @@ final class StopSignal {
         }
     }
 
-    /** Blocks until a stop is asked for; returns what asked ({@code SIGTERM}, {@code SIGINT}, {@code JVM shutdown}). */
+    /**
+     * Blocks until a stop is asked for (at once if it already was); returns what asked ({@code SIGTERM},
+     * {@code SIGINT}, {@code JVM shutdown}). From now on a JVM shutdown waits for {@link #stopped()}.
+     */
     String await() throws InterruptedException {
+        running.set(true);
         requested.await();
         return cause;
     }
