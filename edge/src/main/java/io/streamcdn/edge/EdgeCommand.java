@@ -2,12 +2,14 @@ package io.streamcdn.edge;
 
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
+import io.streamcdn.common.RoleOptions;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.SigningKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -22,11 +24,16 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Runs an edge: a caching reverse proxy that serves the origin's videos to viewers from a "
                 + "bounded disk cache.",
-                "Every option can also be set by the environment variable shown with it; a flag wins over the "
-                        + "environment, which wins over the default."})
+                "Every option can also be set by the environment variable shown with it, or by its key in the "
+                        + "--config file (the table at the end); a flag wins over the environment, which wins over the "
+                        + "file, which wins over the default."})
 public final class EdgeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeCommand.class);
+
+    /** --config and --shutdown-grace, the same for every role. */
+    @Mixin
+    RoleOptions options;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = EdgeConfig.DEFAULT_HOST,
             description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_EDGE_HOST")
@@ -169,6 +176,7 @@ public final class EdgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EdgeConfig config = config();
+        java.time.Duration shutdownGrace = options.shutdownGrace();
         config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting edge {}: {}", Version.current(), config.describe());
         EdgeServer server = RoleCommand.start(config.host(), config.port(), () -> EdgeServer.start(config));
@@ -176,7 +184,6 @@ public final class EdgeCommand implements Callable<Integer> {
         LOG.info("edge {} listening on {}://{}:{}/ (upstream {}, cache {} in {})", config.name(), scheme, config.host(),
                 server.port(), config.upstream(), io.streamcdn.common.ByteSize.format(config.cacheMaxBytes()),
                 config.cacheDir());
-        RoleCommand.runUntilStopped("edge " + config.name(), server::close);
-        return 0;
+        return RoleCommand.runUntilStopped("edge " + config.name(), shutdownGrace, server::close);
     }
 }

@@ -339,18 +339,24 @@ public final class EdgeServer {
         cache.settle();
     }
 
-    /**
-     * Deregisters from the router (when there is one), stops accepting connections, lets in-flight responses finish (up to a grace period), then closes the
-     * cache and Vert.x. Like {@link #start}, the future belongs to no Vert.x context.
-     */
+    /** {@link #close(Duration)} with the default grace period. */
     public Future<Void> close() {
+        return close(SHUTDOWN_GRACE);
+    }
+
+    /**
+     * Deregisters from the router (when there is one), stops accepting connections, lets in-flight responses finish
+     * (for at most {@code grace}; then they are cut), then closes the cache and Vert.x. Like {@link #start}, the
+     * future belongs to no Vert.x context.
+     */
+    public Future<Void> close(Duration grace) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         // Deregister first, while still serving, so the router sends no new viewers to a closing edge.
         Future<Void> deregistered = heartbeat.map(RouterHeartbeat::stop).orElse(Future.succeededFuture());
         deregistered.eventually(() -> {
             List<Future<Void>> stopping = new ArrayList<>();
             for (HttpServer server : servers) {
-                stopping.add(server.shutdown(SHUTDOWN_GRACE));
+                stopping.add(server.shutdown(grace));
             }
             return Future.join(stopping);
         }).onComplete(ignored -> CompletableFuture.runAsync(() -> {

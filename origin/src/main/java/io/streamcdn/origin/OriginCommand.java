@@ -2,6 +2,7 @@ package io.streamcdn.origin;
 
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
+import io.streamcdn.common.RoleOptions;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.SigningKeys;
@@ -9,6 +10,7 @@ import io.streamcdn.common.security.UrlSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -23,11 +25,16 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Runs the origin: accepts uploads, encodes them into an adaptive ladder, and serves the "
                 + "published videos over HTTP.",
-                "Every option can also be set by the environment variable shown with it; a flag wins over the "
-                        + "environment, which wins over the default."})
+                "Every option can also be set by the environment variable shown with it, or by its key in the "
+                        + "--config file (the table at the end); a flag wins over the environment, which wins over the "
+                        + "file, which wins over the default."})
 public final class OriginCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OriginCommand.class);
+
+    /** --config and --shutdown-grace, the same for every role. */
+    @Mixin
+    RoleOptions options;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = OriginConfig.DEFAULT_HOST,
             description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_HOST")
@@ -160,12 +167,12 @@ public final class OriginCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OriginConfig config = config();
+        java.time.Duration shutdownGrace = options.shutdownGrace();
         config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting origin {}: {}", Version.current(), config.describe());
         OriginServer server = RoleCommand.start(config.host(), config.port(), () -> OriginServer.start(config));
         LOG.info("origin listening on {}://{}:{}/ (data in {})", config.tls().isPresent() ? "https" : "http",
                 config.host(), server.port(), config.dataDir());
-        RoleCommand.runUntilStopped("origin", server::close);
-        return 0;
+        return RoleCommand.runUntilStopped("origin", shutdownGrace, server::close);
     }
 }

@@ -222,13 +222,19 @@ public final class OriginServer {
         return config;
     }
 
-    /**
-     * Stops accepting connections, lets in-flight requests finish (up to a grace period), then closes Vert.x.
-     * Like {@link #start}, the future belongs to no Vert.x context.
-     */
+    /** {@link #close(Duration)} with the default grace period. */
     public Future<Void> close() {
+        return close(SHUTDOWN_GRACE);
+    }
+
+    /**
+     * Stops accepting connections, lets in-flight requests finish (for at most {@code grace}; then they are cut),
+     * puts running encodes back in the queue (they run again after the next start), then closes Vert.x. Like
+     * {@link #start}, the future belongs to no Vert.x context.
+     */
+    public Future<Void> close(Duration grace) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        server.shutdown(SHUTDOWN_GRACE).onComplete(ignored -> CompletableFuture.runAsync(jobs.queue()::close)
+        server.shutdown(grace).onComplete(ignored -> CompletableFuture.runAsync(jobs.queue()::close)
                 .thenCompose(queueClosed -> runtime.shutdown()).whenComplete((done, error) -> {
             LOG.info("origin stopped");
             if (error == null) {

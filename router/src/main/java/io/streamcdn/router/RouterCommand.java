@@ -1,6 +1,7 @@
 package io.streamcdn.router;
 
 import io.streamcdn.common.RoleCommand;
+import io.streamcdn.common.RoleOptions;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.SigningKeys;
@@ -8,6 +9,7 @@ import io.streamcdn.common.security.UrlSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,11 +23,16 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Runs the router: knows the edges and their health, locates each viewer and sends it to "
                 + "the best edge (HTTP 302, JSON, DNS).",
-                "Every option can also be set by the environment variable shown with it; a flag wins over the "
-                        + "environment, which wins over the default."})
+                "Every option can also be set by the environment variable shown with it, or by its key in the "
+                        + "--config file (the table at the end); a flag wins over the environment, which wins over the "
+                        + "file, which wins over the default."})
 public final class RouterCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterCommand.class);
+
+    /** --config and --shutdown-grace, the same for every role. */
+    @Mixin
+    RoleOptions options;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = RouterConfig.DEFAULT_HOST,
             description = "Address to listen on. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ROUTER_HOST")
@@ -165,12 +172,12 @@ public final class RouterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RouterConfig config = config();
+        java.time.Duration shutdownGrace = options.shutdownGrace();
         config.logFormat().applyToConsole(); // before the first line the role writes
         LOG.info("starting router {}: {}", Version.current(), config.describe());
         RouterServer server = RoleCommand.start(config.host(), config.port(), () -> RouterServer.start(config));
         LOG.info("router listening on {}://{}:{}/", config.tls().isPresent() ? "https" : "http", config.host(),
                 server.port());
-        RoleCommand.runUntilStopped("router", server::close);
-        return 0;
+        return RoleCommand.runUntilStopped("router", shutdownGrace, server::close);
     }
 }

@@ -298,14 +298,22 @@ public final class RouterServer {
         return dns.map(DnsServer::port);
     }
 
-    /** Stops listening (letting in-flight requests finish), stops the checks, closes Vert.x. */
+    /** {@link #close(Duration)} with the default grace period. */
     public Future<Void> close() {
+        return close(SHUTDOWN_GRACE);
+    }
+
+    /**
+     * Stops listening (letting in-flight requests finish for at most {@code grace}), stops the checks, closes
+     * Vert.x.
+     */
+    public Future<Void> close(Duration grace) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Future<Void> dnsClosed = dns.map(DnsServer::close).orElse(Future.succeededFuture());
         dnsClosed.eventually(() -> {
             List<Future<Void>> stopping = new ArrayList<>();
             for (HttpServer server : servers) {
-                stopping.add(server.shutdown(SHUTDOWN_GRACE));
+                stopping.add(server.shutdown(grace));
             }
             return Future.join(stopping);
         }).onComplete(ignored -> CompletableFuture.runAsync(() -> {
