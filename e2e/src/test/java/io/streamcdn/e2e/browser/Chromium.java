@@ -15,14 +15,16 @@ import java.util.Map;
  *
  * <p>{@code --no-sandbox}: CI runs as root, where Chromium's sandbox refuses to start. {@code --disable-gpu}:
  * no GPU on the test machines. Autoplay without a gesture, so a page can start playback the way a user's click
- * would. Playwright's own default switches already turn off Chromium's background traffic (component updates,
- * safe browsing, metrics), so the browser talks to nothing but the pages' servers on 127.0.0.1.
+ * would. Playwright's default switches turn off most of Chromium's background traffic, but it still looks up
+ * its update servers' names (seen with strace): the host resolver rule makes every name but this machine's
+ * fail inside the browser, so it sends nothing off 127.0.0.1, not even a DNS query.
  */
 public record Chromium(Path executable, List<String> args) {
 
     public static final String PROPERTY = "streamcdn.chromium";
     public static final Path DEFAULT_EXECUTABLE = Path.of("/usr/bin/chromium");
-    static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required");
+    static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
     /** Set for the driver as well as by the build, so a run from an IDE never downloads browsers either. */
     static final Map<String, String> DRIVER_ENV = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
 
