@@ -4,6 +4,8 @@ import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.SigningKeys;
+import io.streamcdn.common.security.UrlSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -109,6 +111,18 @@ public final class OriginCommand implements Callable<Integer> {
                     + "machine only. Env: STREAMCDN_ORIGIN_ADMIN_TOKEN_FILE")
     String adminTokenFile;
 
+    @Option(names = "--signing-keys-file", paramLabel = "FILE", defaultValue = "",
+            description = "Key ring for signed URLs, one id:base64secret a line (the first signs, every one verifies): "
+                    + "the video links in API answers are signed, and /videos/ files are served only under signed URLs "
+                    + "(/s/...) or with the admin token. Without it, everything is unsigned. "
+                    + "Env: STREAMCDN_ORIGIN_SIGNING_KEYS_FILE")
+    String signingKeysFile;
+
+    @Option(names = "--signed-url-ttl", paramLabel = "DURATION", defaultValue = UrlSigner.DEFAULT_TTL_TEXT,
+            description = "How long a signed link stays valid, 1m to 7d. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_SIGNED_URL_TTL")
+    String signedUrlTtl;
+
     /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -131,6 +145,8 @@ public final class OriginCommand implements Callable<Integer> {
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
+                .signingKeys(SigningKeys.fromFile(signingKeysFile))
+                .signedUrlTtl(signedUrlTtl)
                 .build();
     }
 
