@@ -72,11 +72,13 @@ public final class Demo implements Callable<Integer> {
         LocalCdn cdn = start(System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("demo stopping");
+            // Printed, not logged: logback's own shutdown hook may already have stopped the log.
+            System.out.println("streamcdn demo stopping: the edges deregister from the router, then every role stops");
             try {
                 cdn.close();
+                System.out.println("streamcdn demo stopped");
             } catch (Exception e) {
-                LOG.warn("demo did not stop cleanly: {}", e.toString());
+                System.out.println("streamcdn demo did not stop cleanly: " + e);
             }
             stopped.countDown();
         }, "demo-shutdown"));

@@ -81,14 +81,16 @@ public final class LocalCdn implements AutoCloseable {
     private final OriginServer origin;
     private final List<Edge> edges;
     private final Set<String> stopped = new LinkedHashSet<>();
+    private final Path dataDir;
     private final String routerUrl;
     private final String originUrl;
     private final Optional<String> videoId;
     private final HttpClient http;
     private boolean closed;
 
-    private LocalCdn(RouterServer router, String routerUrl, OriginServer origin, String originUrl, List<Edge> edges,
-                     Optional<String> videoId, HttpClient http) {
+    private LocalCdn(Path dataDir, RouterServer router, String routerUrl, OriginServer origin, String originUrl,
+                     List<Edge> edges, Optional<String> videoId, HttpClient http) {
+        this.dataDir = dataDir;
         this.router = router;
         this.routerUrl = routerUrl;
         this.origin = origin;
@@ -124,6 +126,11 @@ public final class LocalCdn implements AutoCloseable {
 
     public OriginServer origin() {
         return origin;
+    }
+
+    /** The data directory (absolute): the origin's folders, the sample, {@code edges/<name>/}. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     public RouterServer router() {
@@ -325,8 +332,9 @@ public final class LocalCdn implements AutoCloseable {
                 router = listen(() -> RouterServer.start(routerConfig), "router", "--router-port", routerPort);
                 String routerUrl = "http://" + local + ":" + router.port();
 
-                OriginConfig.Builder originConfig = OriginConfig.builder().host(host).port(originPort).dataDir(dataDir);
-                // TODO(player branch): originConfig.routerUrl(routerUrl); -- OriginConfig gains --router-url there
+                // The origin tells the web player where the router is (/player-config.json).
+                OriginConfig.Builder originConfig = OriginConfig.builder().host(host).port(originPort).dataDir(dataDir)
+                        .routerUrl(routerUrl);
                 if (ladder != null) {
                     originConfig.ladder(ladder);
                 }
@@ -346,7 +354,7 @@ public final class LocalCdn implements AutoCloseable {
                 if (video.isEmpty() && sampleSeconds > 0) {
                     video = Optional.of(ingestSample(http, originUrl));
                 }
-                return new LocalCdn(router, routerUrl, origin, originUrl, edges, video, http);
+                return new LocalCdn(dataDir, router, routerUrl, origin, originUrl, edges, video, http);
             } catch (Exception e) {
                 for (Edge edge : edges) {
                     closeQuietly(edge.server().close(), null);

@@ -71,6 +71,7 @@ class LocalCdnTest {
         assertThat(cdn.originUrl()).startsWith("http://127.0.0.1:");
         assertThat(get(cdn.originUrl() + "/health").statusCode()).isEqualTo(200);
         // Each edge has its own cache folder under the data directory.
+        assertThat(cdn.dataDir()).isEqualTo(dir.resolve("data").toAbsolutePath().normalize());
         assertThat(dir.resolve("data/edges/edge-ams")).isDirectory();
         assertThat(dir.resolve("data/edges/edge-fra")).isDirectory();
     }

@@ -83,8 +83,10 @@ class EdgeSignedUrlTest {
     void aSignedUrlIsServedAndCachedAsItsUnsignedPathSoOtherSignaturesHit() throws Exception {
         byte[] segment = files.publish(VIDEO, "720p/seg-00001.m4s", 50_000);
         long before = files.servedCount();
+        double stored = edge.metric("streamcdn_edge_stored_total");
 
         HttpResponse<byte[]> first = edge.get(k1.sign(OriginFiles.url(VIDEO, "720p/seg-00001.m4s")));
+        edge.awaitMetric("streamcdn_edge_stored_total", stored + 1); // the viewer may finish before the store
         // Another viewer, another expiry, another signature: the same cache entry.
         UrlSigner later = new UrlSigner(SigningKeys.of("k1", OLD), Duration.ofHours(2), Clock.systemUTC());
         HttpResponse<byte[]> second = edge.get(later.sign(OriginFiles.url(VIDEO, "720p/seg-00001.m4s")));
@@ -201,6 +203,7 @@ class EdgeSignedUrlTest {
         try (TestEdge both = TestEdge.start("edge-rotating", cache, "http://127.0.0.1:" + origin.port(),
                 Clock.systemUTC(), b -> b.signingKeys(Optional.of(SigningKeys.of("k2", NEW, "k1", OLD))))) {
             assertThat(both.get(signedWithOld).statusCode()).isEqualTo(200);
+            both.awaitMetric("streamcdn_edge_stored_total", 1);
             assertThat(both.get(signedWithNew).statusCode()).isEqualTo(200);
         }
         // Step 3: the old key is dropped.
@@ -224,6 +227,7 @@ class EdgeSignedUrlTest {
         try (TestEdge open = TestEdge.start("edge-open", dir.resolve("open-edge"), "http://127.0.0.1:" + origin.port(),
                 Clock.systemUTC(), b -> b)) {
             HttpResponse<byte[]> plain = open.get(OriginFiles.url(VIDEO, "open/seg-00001.m4s"));
+            open.awaitMetric("streamcdn_edge_stored_total", 1);
             // An edge without keys cannot check a signature; its unsigned paths are open, so the signed one is too.
             HttpResponse<byte[]> signed = open.get(signer(SigningKeys.of("k9", NEW), Clock.systemUTC())
                     .sign(OriginFiles.url(VIDEO, "open/seg-00001.m4s")));

@@ -86,6 +86,12 @@ public final class OriginCommand implements Callable<Integer> {
                     + "https://example.com. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--router-url", paramLabel = "URL", defaultValue = "",
+            description = "The router the web player asks for the edges to play from (GET /api/route), e.g. "
+                    + "http://router.example.com:8090; without it the player plays straight from the origin. "
+                    + "Env: STREAMCDN_ORIGIN_ROUTER_URL")
+    String routerUrl;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
                     + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
@@ -141,6 +147,7 @@ public final class OriginCommand implements Callable<Integer> {
                 .encodeThreads(encodeThreads)
                 .publicUrl(publicUrl)
                 .corsOrigins(corsOrigins)
+                .routerUrl(routerUrl)
                 .logFormat(logFormat)
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)

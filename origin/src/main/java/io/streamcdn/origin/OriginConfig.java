@@ -45,11 +45,13 @@ import java.util.stream.Collectors;
  * @param signingKeys      the key ring the video links in API answers are signed with, and viewers' signed URLs
  *                         checked with; without one, links and files are unsigned
  * @param signedUrlTtl     how long a signed link stays valid
+ * @param routerUrl        the router the web player asks for edges ({@code /player-config.json}), without a
+ *                         trailing slash; empty: the player plays straight from the origin
  */
 public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
                            EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins,
                            LogFormat logFormat, Optional<ServerTls> tls, Optional<AdminToken> adminToken,
-                           Optional<SigningKeys> signingKeys, Duration signedUrlTtl) {
+                           Optional<SigningKeys> signingKeys, Duration signedUrlTtl, Optional<String> routerUrl) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -72,7 +74,8 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 "--encode-workers %d is outside 1..%d (twice this machine's %d cores)",
                 encodeWorkers, maxWorkers, Runtime.getRuntime().availableProcessors());
         ConfigException.require(encoderSettings != null, "the encoder settings are required");
-        publicUrl = normalizePublicUrl(publicUrl);
+        publicUrl = normalizeUrl("--public-url", publicUrl).orElse("");
+        routerUrl = normalizeUrl("--router-url", routerUrl == null ? null : routerUrl.orElse(null));
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
         ConfigException.require(logFormat != null, "--log-format is required (text or json)");
         ConfigException.require(signingKeys != null, "the signing keys are required (Optional.empty() for none)");
@@ -109,7 +112,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         return String.format(Locale.ROOT,
                 "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
                         + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s tls=%s "
-                        + "admin-token=%s log-format=%s signing-keys=%s signed-url-ttl=%s",
+                        + "admin-token=%s log-format=%s signing-keys=%s signed-url-ttl=%s router-url=%s",
                 host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
                 e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
                 trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
@@ -118,7 +121,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 tls.map(ServerTls::describe).orElse("off"),
                 adminToken.map(AdminToken::source).orElse("(none: uploads and deletes from loopback only)"),
                 logFormat.flagValue(), signingKeys.map(SigningKeys::describe).orElse("(none: unsigned URLs)"),
-                DurationText.format(signedUrlTtl));
+                DurationText.format(signedUrlTtl), routerUrl.orElse("(none: the player plays from the origin)"));
     }
 
     @Override
@@ -130,23 +133,27 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
-    private static String normalizePublicUrl(String text) {
+    /**
+     * An absolute http(s) URL without query or fragment, trailing slash removed; empty when not given.
+     * {@code flag} names the setting in the one-line refusal.
+     */
+    private static Optional<String> normalizeUrl(String flag, String text) {
         if (text == null || text.isBlank()) {
-            return "";
+            return Optional.empty();
         }
         String value = text.strip();
+        String refusal = flag + " '" + text + "' must be an absolute http(s) URL without query, like "
+                + (flag.equals("--router-url") ? "http://router.example.com:8090" : "https://cdn.example.com");
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new ConfigException("--public-url '" + text + "' is not a URL; give the base viewers reach, "
-                    + "like https://cdn.example.com");
+            throw new ConfigException(refusal);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         ConfigException.require((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                        && uri.getQuery() == null && uri.getFragment() == null,
-                "--public-url '%s' must be an absolute http(s) URL without query, like https://cdn.example.com", text);
-        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+                && uri.getQuery() == null && uri.getFragment() == null, "%s", refusal);
+        return Optional.of(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
     }
 
     /**
@@ -170,6 +177,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         private Optional<AdminToken> adminToken = Optional.empty();
         private Optional<SigningKeys> signingKeys = Optional.empty();
         private Duration signedUrlTtl = UrlSigner.DEFAULT_TTL;
+        private String routerUrl;
 
         private Builder() {
         }
@@ -294,6 +302,12 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             return this;
         }
 
+        /** {@code --router-url}: the router the web player asks for edges; null or blank for none. */
+        public Builder routerUrl(String url) {
+            this.routerUrl = url;
+            return this;
+        }
+
         /** Replaces one encoder setting; media's own validation speaks, prefixed with the flag. */
         private Builder encoder(String flag, Object value, UnaryOperator<EncoderSettings> change) {
             try {
@@ -327,7 +341,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             }
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
                     corsOrigins, logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken,
-                    signingKeys, signedUrlTtl);
+                    signingKeys, signedUrlTtl, Optional.ofNullable(routerUrl));
         }
     }
 }

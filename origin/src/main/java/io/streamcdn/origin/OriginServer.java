@@ -24,6 +24,7 @@ import io.streamcdn.origin.jobs.EncodeMetrics;
 import io.streamcdn.origin.jobs.EncodeQueue;
 import io.streamcdn.origin.qoe.QoeApi;
 import io.streamcdn.origin.qoe.QoeMetrics;
+import io.streamcdn.origin.serve.PlayerSite;
 import io.streamcdn.origin.serve.ServeMetrics;
 import io.streamcdn.origin.serve.VideoFileHandler;
 import io.streamcdn.origin.serve.VideoFiles;
@@ -58,6 +59,8 @@ import java.util.concurrent.CompletableFuture;
  *                                     the admin token ({@link SignedUrlGate})
  *   GET, HEAD    /s/{exp}/{key}/{sig}/videos/{id}/{file}  the same files under a signed URL (viewers, edges)
  *   OPTIONS      /videos/..., /s/...  CORS preflight
+ *   GET, HEAD    /player-config.json  where the web player finds the origin and the router ({@link PlayerSite})
+ *   GET, HEAD    /, /watch.html, ...  the web player's pages, from memory
  * </pre>
  * Routes carry names that are their templates, so the {@code route} label of
  * {@code vertx_http_server_requests_total} never holds a video id.
@@ -105,6 +108,10 @@ public final class OriginServer {
         }
     }
 
+    /** What start-up reads from disk before the server listens. */
+    private record Opened(Jobs jobs, PlayerSite site) {
+    }
+
     public static void main(String[] args) {
         System.exit(RoleCommand.run("origin", new OriginCommand(), args));
     }
@@ -118,9 +125,14 @@ public final class OriginServer {
         RoleRuntime runtime = new RoleRuntime("origin");
         Vertx vertx = runtime.vertx();
         CompletableFuture<OriginServer> started = new CompletableFuture<>();
-        vertx.executeBlocking(() -> Jobs.open(config, runtime), false)
-                .compose(jobs -> {
-                    Router router = routes(vertx, config, runtime, jobs, startedNanos);
+        // The player's pages are read first: if they cannot be, no encode queue has been started to stop again.
+        vertx.executeBlocking(() -> {
+                    PlayerSite site = PlayerSite.load(OriginServer.class.getClassLoader(), config);
+                    return new Opened(Jobs.open(config, runtime), site);
+                }, false)
+                .compose(opened -> {
+                    Jobs jobs = opened.jobs();
+                    Router router = routes(vertx, config, runtime, jobs, opened.site(), startedNanos);
                     HttpServerOptions options = ServerTls.configure(new HttpServerOptions()
                             .setHost(config.host())
                             .setPort(config.port()), config.tls());
@@ -139,7 +151,8 @@ public final class OriginServer {
         return Future.fromCompletionStage(started);
     }
 
-    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, long startedNanos) {
+    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, PlayerSite site,
+                         long startedNanos) {
         Router router = Router.router(vertx);
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
 
@@ -175,6 +188,12 @@ public final class OriginServer {
         VideoFileHandler fileHandler = new VideoFileHandler(files, serveMetrics);
         mountVideos(router, "/videos/*", VIDEO_ROUTE, cors, corsHeaders, gate.plain(), fileHandler);
         mountVideos(router, "/s/*", SIGNED_VIDEO_ROUTE, cors, corsHeaders, gate.signed(), fileHandler);
+
+        // Last of the GET routes: the player's pages take whatever path the API and the videos did not.
+        if (!site.hasPages()) {
+            LOG.warn("the web player's pages are not on the classpath; / serves nothing (the API and videos work)");
+        }
+        site.mount(router);
 
         OriginErrors.handler().mount(router);
         return router;

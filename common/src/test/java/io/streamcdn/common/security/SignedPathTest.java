@@ -54,11 +54,31 @@ class SignedPathTest {
             "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456/a\u0000b",
             "/s/1764892800/k1/" + SIGNATURE + "/other/abc123def456/manifest.mpd",
             "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456/manifest.mpd?x", // queries are not in a path
+            "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456/a/b/c/d/e/f/g/h/i.m4s", // 9 segments deep
+            "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456/720p/",
+            "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456/..",
+            "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456/.",
+            "/s/1764892800/k1/" + SIGNATURE + "/videosabc123def456/manifest.mpd",
+            "/s/1764892800/k1/" + SIGNATURE,
+            "/s/1764892800/k1",
+            "/s/1764892800",
             "/s/",
             ""})
     void refusesAnythingButTheExactShape(String raw) {
         assertThat(SignedPath.parse(raw)).isInstanceOf(SignedPath.Malformed.class)
                 .satisfies(m -> assertThat(((SignedPath.Malformed) m).reason()).isNotBlank());
+    }
+
+    @Test
+    void acceptsDotsInsideNamesAndEightFoldersDeep() {
+        String deep = "a/b/c/d/e/f/g/seg.1..m4s";
+        SignedPath path = ((SignedPath.Signed) SignedPath.parse("/s/0/k/" + SIGNATURE + "/videos/abc123def456/" + deep))
+                .path();
+
+        assertThat(path.file()).isEqualTo(deep);
+        assertThat(path.expires()).isZero();
+        assertThat(((SignedPath.Signed) SignedPath.parse("/s/1/k/" + SIGNATURE + "/videos/abc123def456/.hidden"))
+                .path().file()).isEqualTo(".hidden");
     }
 
     @Test
