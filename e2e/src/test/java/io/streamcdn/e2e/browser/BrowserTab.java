@@ -57,9 +57,13 @@ public final class BrowserTab {
         }
     }
 
-    /** Adds a line of the test's own to the console record (what it did, so the log reads as a story). */
+    /**
+     * Adds a line of the test's own to the console record (what it did, so the log reads as a story), and prints it
+     * (surefire keeps it in the test's output file), so what a passing test measured can be read too.
+     */
     public void note(String line) {
         record("test", line);
+        System.out.println("e2e: " + line);
     }
 
     private void watch(Page page) {

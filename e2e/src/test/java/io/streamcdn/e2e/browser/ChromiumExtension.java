@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Headless Chromium for a test class: one browser per class (starting one costs about a second), a fresh
- * {@link BrowserTab} per test, handed to any test method that declares one as a parameter.
+ * Headless Chromium for a test class: one browser per class, a fresh {@link BrowserTab} (its own context: no
+ * cache, cookies or storage shared) per test, handed to any test method that declares one as a parameter.
  *
  * <p>When a test fails, the tab's pages are photographed and their console written to
  * {@code target/e2e-artifacts/<class>/<test>.png|.log}, and the assertion message gets the end of the console
@@ -37,37 +37,45 @@ public final class ChromiumExtension implements BeforeAllCallback, AfterAllCallb
     private static final int CONSOLE_LINES_IN_MESSAGE = 60;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ChromiumExtension.class);
 
-    private record Session(Playwright playwright, Browser browser) {
+    /**
+     * Playwright's driver (a Node.js process) for the whole run: it is the slow part to start (seconds on a busy
+     * machine), browsers are not. Kept in the run's root store, which closes it when the run ends.
+     */
+    private record Driver(Playwright playwright) implements AutoCloseable {
+        @Override
+        public void close() {
+            playwright.close();
+        }
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         Chromium chromium = Chromium.configured();
-        Playwright playwright = Chromium.playwright();
-        try {
-            context.getStore(NAMESPACE).put(Session.class, new Session(playwright, chromium.launch(playwright)));
-        } catch (RuntimeException e) {
-            playwright.close();
-            throw e;
-        }
+        long started = System.nanoTime();
+        Playwright playwright = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Driver.class, key -> new Driver(Chromium.playwright()), Driver.class).playwright();
+        long driverReady = System.nanoTime();
+        Browser browser = chromium.launch(playwright);
+        System.out.printf("e2e: Playwright's driver up in %.1f s, %s %s launched in %.1f s%n", (driverReady - started) / 1e9,
+                chromium.executable(), browser.version(), (System.nanoTime() - driverReady) / 1e9);
+        context.getStore(NAMESPACE).put(Browser.class, browser);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        Session session = context.getStore(NAMESPACE).remove(Session.class, Session.class);
-        if (session != null) {
-            session.browser().close();
-            session.playwright().close();
+        Browser browser = context.getStore(NAMESPACE).remove(Browser.class, Browser.class);
+        if (browser != null) {
+            browser.close();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Session session = context.getStore(NAMESPACE).get(Session.class, Session.class);
-        if (session == null) {
+        Browser browser = context.getStore(NAMESPACE).get(Browser.class, Browser.class);
+        if (browser == null) {
             throw new IllegalStateException("ChromiumExtension must be registered on the class (static field or @ExtendWith)");
         }
-        context.getStore(NAMESPACE).put(BrowserTab.class, new BrowserTab(session.browser().newContext()));
+        context.getStore(NAMESPACE).put(BrowserTab.class, new BrowserTab(browser.newContext()));
     }
 
     @Override

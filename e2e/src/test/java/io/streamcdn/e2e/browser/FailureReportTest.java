@@ -1,19 +1,23 @@
 package io.streamcdn.e2e.browser;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.Event;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
  * What a failing browser test leaves behind: runs tests that fail on purpose through JUnit's own engine and
@@ -45,15 +49,34 @@ class FailureReportTest {
         }
     }
 
+    /** The deliberately failing tests' failures, by test name: run once (one browser) for both checks below. */
+    static Map<String, Throwable> failures;
+
+    @BeforeAll
+    static void runTheDeliberatelyFailingTests() throws IOException {
+        Path dir = ChromiumExtension.artifactsDir().resolve(DeliberatelyFailing.class.getSimpleName());
+        Files.deleteIfExists(dir.resolve("assertionFailsAfterThePageLogged.png"));
+        Files.deleteIfExists(dir.resolve("assertionFailsAfterThePageLogged.log"));
+        List<Event> failed = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(DeliberatelyFailing.class))
+                .execute()
+                .allEvents()
+                .failed()
+                .list();
+        failures = new HashMap<>();
+        for (Event event : failed) {
+            failures.put(event.getTestDescriptor().getLegacyReportingName(),
+                    event.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow());
+        }
+    }
+
     @Test
     void failureSavesAScreenshotAndTheConsoleAndQuotesTheConsoleInTheMessage() throws IOException {
         Path dir = ChromiumExtension.artifactsDir().resolve(DeliberatelyFailing.class.getSimpleName());
         Path shot = dir.resolve("assertionFailsAfterThePageLogged.png");
         Path log = dir.resolve("assertionFailsAfterThePageLogged.log");
-        Files.deleteIfExists(shot);
-        Files.deleteIfExists(log);
 
-        Throwable failure = onlyFailure(run("assertionFailsAfterThePageLogged"));
+        Throwable failure = failureOf("assertionFailsAfterThePageLogged");
 
         assertThat(failure).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("the test's own assertion")
@@ -68,25 +91,16 @@ class FailureReportTest {
 
     @Test
     void aPageAskingForAHostOffThisMachineFailsTheTest() {
-        Throwable failure = onlyFailure(run("pageAsksForAHostOffThisMachine"));
+        Throwable failure = failureOf("pageAsksForAHostOffThisMachine");
 
         assertThat(failure).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("off this machine")
                 .hasMessageContaining("http://streamcdn.invalid/pixel.png");
     }
 
-    private static List<Event> run(String method) {
-        return EngineTestKit.engine("junit-jupiter")
-                .selectors(selectMethod(DeliberatelyFailing.class, method, BrowserTab.class.getName()))
-                .execute()
-                .allEvents()
-                .failed()
-                .list();
-    }
-
-    private static Throwable onlyFailure(List<Event> failed) {
-        assertThat(failed).hasSize(1);
-        return failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
-                .getThrowable().orElseThrow();
+    private static Throwable failureOf(String test) {
+        assertThat(failures).as("failures of the deliberately failing tests").hasSize(2);
+        return failures.entrySet().stream().filter(e -> e.getKey().startsWith(test + "(")).map(Map.Entry::getValue)
+                .findFirst().orElseThrow(() -> new AssertionError("no failure of " + test + " in " + failures.keySet()));
     }
 }

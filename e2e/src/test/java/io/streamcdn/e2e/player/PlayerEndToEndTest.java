@@ -143,6 +143,7 @@ class PlayerEndToEndTest {
         page.locator(".video-card[data-id='" + id + "']").click();
         page.waitForURL("**/watch.html?v=" + id + "*");
         watch.awaitStartup(STARTUP);
+        watch.note("startup " + watch.stats().get("startupSeconds") + " s from " + watch.edgeName());
         double start = watch.currentTime();
         watch.waitFor("5 s of playback", Duration.ofSeconds(20), () -> watch.currentTime() >= start + 5);
 
@@ -212,7 +213,7 @@ class PlayerEndToEndTest {
 
     @Test
     @Order(4)
-    void throttledLinkMovesThePlayerDownWithinAFewSegmentsAndLiftingItMovesItBackUp(BrowserTab tab) throws Exception {
+    void throttledLinkMovesThePlayerDownWithinAFewSegmentsAndLiftingItClimbsBack(BrowserTab tab) throws Exception {
         WatchPage watch = WatchPage.on(tab).open(watchUrl("")).awaitStartup(STARTUP);
         watch.waitFor("Auto to reach " + TOP, Duration.ofSeconds(20),
                 () -> watch.segmentRequests().stream().anyMatch(r -> r.rung().equals(TOP)));
@@ -223,18 +224,26 @@ class PlayerEndToEndTest {
         watch.note("throttled to 600 kbps");
         watch.waitFor("a " + LOWEST + " segment under a 600 kbps link", Duration.ofSeconds(30),
                 () -> watch.segmentRequestsAfter(throttled).stream().anyMatch(r -> r.rung().equals(LOWEST)));
-        int down = indexOfRung(watch.segmentRequestsAfter(throttled), LOWEST);
-        assertThat(down).as("video segments fetched at " + TOP + " under the throttle before moving down").isLessThanOrEqualTo(3);
+        List<WatchPage.SegmentRequest> afterThrottle = watch.segmentRequestsAfter(throttled);
+        int down = indexOfRung(afterThrottle, LOWEST);
+        watch.note(String.format("down at %s %.1f s after the throttle, after %d %s segments", LOWEST,
+                (afterThrottle.get(down).nanos() - throttled) / 1e9, down, TOP));
+        assertThat(down).as(() -> "video segments fetched at " + TOP + " under the throttle before moving down; " + watch.describe())
+                .isLessThanOrEqualTo(3);
         watch.waitFor("the throughput estimate to see the throttle", Duration.ofSeconds(10),
                 () -> ((Number) watch.stats().get("throughputKbps")).doubleValue() < 1000);
 
+        // Climbing back is judged by time, not segments: the buffer drained under the throttle, and refilling it at
+        // local speed fetches many small segments a second.
         long lifted = System.nanoTime();
         throttle.lift();
         watch.note("throttle lifted");
-        watch.waitFor("a " + TOP + " segment after lifting the throttle", Duration.ofSeconds(30),
+        watch.waitFor("a " + TOP + " segment within 20 s of lifting the throttle", Duration.ofSeconds(20),
                 () -> watch.segmentRequestsAfter(lifted).stream().anyMatch(r -> r.rung().equals(TOP)));
-        int up = indexOfRung(watch.segmentRequestsAfter(lifted), TOP);
-        assertThat(up).as("video segments fetched at " + LOWEST + " after lifting the throttle before moving up").isLessThanOrEqualTo(6);
+        List<WatchPage.SegmentRequest> afterLift = watch.segmentRequestsAfter(lifted);
+        WatchPage.SegmentRequest firstUp = afterLift.get(indexOfRung(afterLift, TOP));
+        watch.note(String.format("back at %s %.1f s after the lift, after %d %s segments", TOP,
+                (firstUp.nanos() - lifted) / 1e9, indexOfRung(afterLift, TOP), LOWEST));
         watch.waitFor("the overlay's numbers to follow", Duration.ofSeconds(15), () -> TOP.equals(watch.stats().get("rung")));
         assertThat(watch.mediaErrors()).isEmpty();
     }
@@ -323,8 +332,11 @@ class PlayerEndToEndTest {
         String otherHost = hostPort(cdn.edge(other).url());
         watch.waitFor("3 segments from " + other, Duration.ofSeconds(20),
                 () -> watch.segmentRequestsAfter(stopped).stream().filter(r -> r.hostPort().equals(otherHost)).count() >= 3);
+        double longestStall = watch.longestStallSince(stoppedAt);
+        watch.note(String.format("failed over to %s; longest stall since the stop %.2f s; events %s", other, longestStall,
+                watch.events().stream().filter(e -> !"switch".equals(e.get("type"))).toList()));
         assertThat(watch.events()).as("the player's events").anyMatch(e -> "failover".equals(e.get("type")));
-        assertThat(watch.longestStallSince(stoppedAt)).as("longest stall after the edge stopped, seconds").isLessThanOrEqualTo(3.0);
+        assertThat(longestStall).as("longest stall after the edge stopped, seconds").isLessThanOrEqualTo(3.0);
         assertThat(watch.mediaErrors()).as("the video element's error events").isEmpty();
     }
 

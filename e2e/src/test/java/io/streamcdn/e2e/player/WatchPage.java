@@ -189,7 +189,9 @@ final class WatchPage {
         StringBuilder s = new StringBuilder();
         try {
             s.append("url ").append(page.url()).append("; currentTime ").append(currentTime())
-                    .append("; stats ").append(stats()).append("; events ").append(events());
+                    .append("; stats ").append(stats()).append("; events ").append(events())
+                    .append("; last measured segments ").append(page.evaluate(
+                            "() => window.streamcdn.segments.slice(-12).map(s => `${s.rungIndex}#${s.index} ${s.bytes} B ${s.ms} ms`)"));
         } catch (RuntimeException e) {
             s.append("(the page's state could not be read: ").append(e.getMessage()).append(')');
         }
