@@ -49,7 +49,7 @@ class SimulatedPlayersTest {
         SimulatedPlayers players = new SimulatedPlayers(vertx, origin.port(), 10,
                 List.of(new SimulatedPlayers.Video("loadtest01", List.of(RUNG), 3, 300, 100)), 0.8, 0.2, 0.6);
         players.start(10, 0, 1);
-        Thread.sleep(3_000);
+        awaitUntil(() -> players.requests() >= 50 || players.errors() > 0);
         players.stop(10_000);
 
         assertThat(players.errors()).as(players.firstError()).isZero();
@@ -63,7 +63,7 @@ class SimulatedPlayersTest {
         SimulatedPlayers players = new SimulatedPlayers(vertx, origin.port(), 2,
                 List.of(new SimulatedPlayers.Video("loadtest01", List.of(RUNG), 5, 300, 100)), 0.8, 0.2, 0.6);
         players.start(1, 0, 1);
-        Thread.sleep(2_000);
+        awaitUntil(() -> players.errors() > 0);
         players.stop(10_000);
 
         assertThat(players.errors()).isPositive();
@@ -76,9 +76,17 @@ class SimulatedPlayersTest {
                 List.of(new SimulatedPlayers.Video("loadtest01", List.of(new SimulatedPlayers.Rung("240p", 20_001)), 1, 300, 100)),
                 0.8, 0.2, 0.6);
         players.start(1, 0, 1);
-        Thread.sleep(1_500);
+        awaitUntil(() -> players.errors() > 0);
         players.stop(10_000);
 
         assertThat(players.firstError()).isEqualTo("/videos/loadtest01/240p/seg-00001.m4s: 20000 bytes, expected 20001");
+    }
+
+    /** Waits (bounded: a loaded machine is slow, not broken) for the players to get where a test needs them. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 }
