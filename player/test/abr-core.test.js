@@ -10,15 +10,15 @@ const SEGMENT = 4;
  * and gains a segment when it arrives; the player waits while the buffer is above its target (18 s).
  * Returns the rung index chosen for each segment.
  */
-function play(core, linkKbps, count, state = { buffer: 0 }) {
+function play(core, linkKbps, count, state = { buffer: 0 }, realKbps = core.rungs) {
   const picks = [];
   for (let i = 0; i < count; i++) {
     state.buffer = Math.min(state.buffer, 18);
     const { index } = core.decide({ bufferSeconds: state.buffer, segmentSeconds: SEGMENT, targetSeconds: 18 });
-    const bytes = (core.rungs[index] * 1000 / 8) * SEGMENT;
+    const bytes = (realKbps[index] * 1000 / 8) * SEGMENT;
     const ms = (bytes * 8) / linkKbps(i);
     state.buffer = Math.max(0, state.buffer - ms / 1000) + SEGMENT;
-    core.addSample({ bytes, ms });
+    core.addSample({ bytes, ms, seconds: SEGMENT, declaredKbps: core.rungs[index] });
     picks.push(index);
   }
   return picks;
@@ -142,6 +142,19 @@ test('a download that would empty the buffer is abandoned for a rung that arrive
   play(calm, () => 6000, 30);
   assert.equal(calm.abandon({ bytesLoaded: 700_000, bytesTotal: 1_425_000, elapsedMs: 1000, bufferSeconds: 15,
     segmentSeconds: SEGMENT, index: 4 }), -1);
+});
+
+test('rungs are judged by what their segments weigh, not by the peak rate the MPD declares', () => {
+  const declared = LADDER.map(r => r * 1.5); // the MPD's bandwidth: the largest segment's rate
+  const learning = new AbrCore(declared);
+  const picks = play(learning, () => 3000, 40, { buffer: 0 }, LADDER);
+  assert.ok(Math.abs(learning.sizeRatio - 1 / 1.5) < 0.01, 'ratio ' + learning.sizeRatio);
+  const settled = picks[picks.length - 1];
+  assert.ok(LADDER[settled] <= 3000 * DEFAULTS.safety * (1 + DEFAULTS.bufferBoost), 'too high: ' + picks.join(' '));
+  const peakBound = new AbrCore(declared, { minSizeRatio: 1, maxSizeRatio: 1 });
+  const peakPicks = play(peakBound, () => 3000, 40, { buffer: 0 }, LADDER);
+  assert.ok(settled > peakPicks[peakPicks.length - 1], `learning ${picks.join(' ')} vs peaks ${peakPicks.join(' ')}`);
+  assert.equal(switchesIn(picks.slice(20)), 0, picks.join(' '));
 });
 
 test('helpers', () => {

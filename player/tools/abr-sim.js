@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // A trace-driven simulator of abr-core.js, for tuning its parameters quickly (seconds for every trace, where a
 // real browser session takes minutes). It is not the benchmark: bench/qoe plays real sessions in Chromium,
-// ours against dash.js's stock ABR. Here the reference is a model of a plain throughput rule (dash.js's
-// ThroughputRule with its insufficient-buffer cap), good enough to see which way a parameter pushes.
+// ours against dash.js's stock ABR. Here the reference is a model of dash.js's stock rules (StockModel),
+// good enough to see which way a parameter pushes, not to quote.
 //
-//   node tools/abr-sim.js ../../shared/traces [--policy ours|tput] [--set key=value ...] [--verbose]
+//   node tools/abr-sim.js ../../shared/traces [--policy ours|stock] [--set key=value ...] [--verbose]
 //
 // Model: a 3-minute video of 4 s segments on the Pensieve ladder (300..4300 kbps), segment sizes varying
-// +-25 % around the bitrate; the link follows the trace (Mbps, looped) with an 80 ms round trip before each
+// +-25 % around the bitrate (--declared F: the MPD declares F x that, as a peak rate does; QoE counts the
+// declared rate, as the player reports it); the link follows the trace (Mbps, looped) with an 80 ms round trip before each
 // segment's first byte; the player fetches while its buffer is below the target (18 s, 30 s at the top rung,
 // as dash.js), starts playing after the first segment and stalls when the buffer runs dry.
 // QoE_lin (Pensieve) = sum of bitrate (Mbps) - 4.3 x rebuffer seconds - sum of |bitrate change| (Mbps).
@@ -16,7 +17,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbrCore } from '../src/main/web/js/abr-core.js';
 
-const LADDER = [300, 750, 1200, 1850, 2850, 4300];
+const NOMINAL = [300, 750, 1200, 1850, 2850, 4300];
+// What the MPD declares for each rung: our packager writes the largest segment's rate, about 1.5x the average.
+let LADDER = NOMINAL.slice();
 const SEGMENT = 4;
 const SEGMENTS = 45;
 const RTT = 0.08;
@@ -79,10 +82,21 @@ function sizes(seed) {
   return out;
 }
 
-/** A model of dash.js's ThroughputRule + InsufficientBufferRule, per segment. */
-class ThroughputModel {
+/**
+ * A model of dash.js 5's stock ABR ("DYNAMIC"): its throughput estimate (the lower of a 3 s and an 8 s
+ * half-life EWMA, x 0.9), the ThroughputRule below 12 s of buffer and BOLA above it (back under 6 s), the
+ * InsufficientBufferRule's cap and the AbandonRequestsRule. The lowest bitrate any rule asks for wins, as in
+ * dash.js. A model, not dash.js: for seeing directions only.
+ */
+class StockModel {
   constructor() {
-    this.fast = 0; this.slow = 0; this.n = 0;
+    this.fast = 0; this.slow = 0; this.n = 0; this.current = 1; this.bola = false;
+    const u = LADDER.map(b => Math.log(b));
+    this.utilities = u.map(x => x - u[0] + 1);
+    const bufferTime = Math.max(18, 10 + 2 * LADDER.length);
+    this.gp = (this.utilities[LADDER.length - 1] - 1) / (bufferTime / 10 - 1);
+    this.Vp = 10 / this.gp;
+    this.last = { reason: '' };
   }
   addSample(s) {
     const kbps = s.bytes * 8 / s.ms;
@@ -91,15 +105,50 @@ class ThroughputModel {
     this.fast += a(3) * (kbps - this.fast);
     this.slow += a(8) * (kbps - this.slow);
   }
-  decide(ctx) {
-    if (this.n === 0) return { index: 1 };
-    const t = Math.min(this.fast, this.slow) * 0.9;
+  forRate(kbps) {
     let idx = 0;
-    LADDER.forEach((r, i) => { if (r <= t) idx = i; });
-    const cap = t / 0.9 * 0.7 * ctx.bufferSeconds / SEGMENT;
-    let capIdx = 0;
-    LADDER.forEach((r, i) => { if (r <= cap) capIdx = i; });
-    return { index: this.n > 2 ? Math.min(idx, capIdx) : idx };
+    LADDER.forEach((r, i) => { if (r <= kbps) idx = i; });
+    return idx;
+  }
+  decide(ctx) {
+    if (this.n === 0) { this.current = this.forRate(1000); return { index: this.current }; }
+    const safe = Math.min(this.fast, this.slow) * 0.9;
+    const buffer = ctx.bufferSeconds;
+    this.bola = this.bola ? buffer > 6 : buffer > 12;
+    let choice;
+    const tputIdx = this.forRate(safe);
+    if (!this.bola) {
+      choice = tputIdx;
+      this.last = { reason: 'throughput' };
+    } else {
+      let best = 0;
+      let score = -Infinity;
+      for (let i = 0; i < LADDER.length; i++) {
+        const sc = (this.Vp * (this.utilities[i] - 1 + this.gp) - buffer) / LADDER[i];
+        if (sc >= score) { score = sc; best = i; }
+      }
+      if (best > this.current && best > tputIdx) best = Math.max(tputIdx, this.current);
+      choice = best;
+      this.last = { reason: 'bola' };
+    }
+    if (this.n > 2) {
+      const cap = this.forRate(Math.min(this.fast, this.slow) * 0.7 * buffer / SEGMENT);
+      if (buffer <= 0.1) choice = 0; else choice = Math.min(choice, cap);
+    }
+    this.current = choice;
+    return { index: choice };
+  }
+  abandon(p) {
+    if (p.index === 0 || p.elapsedMs < 500) return -1;
+    const kbps = p.bytesLoaded * 8 / p.elapsedMs;
+    const total = p.bytesTotal * 8 / kbps / 1000;
+    if (total < SEGMENT * 1.8 || p.bufferSeconds > 18) return -1;
+    const idx = this.forRate(kbps);
+    if ((p.bytesTotal - p.bytesLoaded) > p.bytesTotal * LADDER[idx] / LADDER[p.index]) {
+      this.current = idx;
+      return idx;
+    }
+    return -1;
   }
   follow() {}
 }
@@ -116,7 +165,7 @@ function arrivedBy(link, start, bytes, t) {
   return Math.min(bytes, got * 1e6 / 8);
 }
 
-export function simulate(rows, policy, { seed = 7, log = null } = {}) {
+export function simulate(rows, policy, { seed = 7, log = null, target: bufferTarget = 18, topTarget = 30 } = {}) {
   const link = new Link(rows);
   const factor = sizes(seed);
   let now = 0;          // wall clock
@@ -139,14 +188,14 @@ export function simulate(rows, policy, { seed = 7, log = null } = {}) {
     }
   };
   for (let i = 0; i < SEGMENTS; i++) {
-    const target = previous === LADDER.length - 1 ? 30 : 18;
+    const target = previous === LADDER.length - 1 ? topTarget : bufferTarget;
     if (buffer > target) {
       const wait = buffer - target;
       now += wait;
       buffer -= wait;
     }
-    let { index } = policy.decide({ bufferSeconds: buffer, segmentSeconds: SEGMENT, targetSeconds: 18 });
-    let bytes = LADDER[index] * 1000 / 8 * SEGMENT * factor[i];
+    let { index } = policy.decide({ bufferSeconds: buffer, segmentSeconds: SEGMENT, targetSeconds: bufferTarget });
+    let bytes = NOMINAL[index] * 1000 / 8 * SEGMENT * factor[i];
     let end = link.transfer(now, bytes);
     // Abandonment: the policy looks at the download every 250 ms while it runs.
     if (playing && policy.abandon) {
@@ -161,7 +210,7 @@ export function simulate(rows, policy, { seed = 7, log = null } = {}) {
           drain(elapsed);
           now = t;
           index = lower;
-          bytes = LADDER[index] * 1000 / 8 * SEGMENT * factor[i];
+          bytes = NOMINAL[index] * 1000 / 8 * SEGMENT * factor[i];
           end = link.transfer(now, bytes);
           break;
         }
@@ -176,7 +225,7 @@ export function simulate(rows, policy, { seed = 7, log = null } = {}) {
     now = end;
     buffer += SEGMENT;
     playing = true;
-    policy.addSample({ bytes, ms: took * 1000 });
+    policy.addSample({ bytes, ms: took * 1000, seconds: SEGMENT, declaredKbps: LADDER[index] });
     const mbps = LADDER[index] / 1000;
     if (log) {
       log(`seg ${i} t=${now.toFixed(1)} rung=${LADDER[index]} took=${took.toFixed(2)} buffer=${buffer.toFixed(1)} `
@@ -207,13 +256,15 @@ function listTraces(dir) {
 function main(argv) {
   const dir = argv[0];
   if (!dir) {
-    console.error('usage: abr-sim.js TRACE_DIR [--policy ours|tput] [--set key=value ...] [--verbose]');
+    console.error('usage: abr-sim.js TRACE_DIR [--policy ours|stock] [--set key=value ...] [--verbose]');
     process.exit(2);
   }
   let policyName = 'ours';
   const overrides = {};
   let verbose = false;
   let only = null;
+  let target = 18;
+  let topTarget = 30;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--policy') policyName = argv[++i];
     else if (argv[i] === '--set') {
@@ -221,12 +272,18 @@ function main(argv) {
       overrides[k] = Number(v);
     } else if (argv[i] === '--verbose') verbose = true;
     else if (argv[i] === '--only') only = argv[++i];
+    else if (argv[i] === '--target') target = Number(argv[++i]);
+    else if (argv[i] === '--top-target') topTarget = Number(argv[++i]);
+    else if (argv[i] === '--declared') {
+      const f = Number(argv[++i]);
+      LADDER = NOMINAL.map(r => r * f);
+    }
   }
-  const make = () => policyName === 'tput' ? new ThroughputModel() : new AbrCore(LADDER, overrides);
+  const make = () => policyName === 'stock' ? new StockModel() : new AbrCore(LADDER, overrides);
   const results = [];
   for (const file of listTraces(dir)) {
     if (only && !file.includes(only)) continue;
-    const r = simulate(readTrace(file), make(), { log: only ? console.log : null });
+    const r = simulate(readTrace(file), make(), { log: only ? console.log : null, target, topTarget });
     results.push(r);
     if (verbose) {
       console.log(`${file.split('/').slice(-2).join('/')}\t${r.qoe.toFixed(1)}\t${r.bitrate.toFixed(2)}\t${r.rebuffer.toFixed(1)}\t${r.switches}`);
@@ -234,7 +291,7 @@ function main(argv) {
   }
   const mean = k => results.reduce((a, r) => a + r[k], 0) / results.length;
   const playSeconds = SEGMENTS * SEGMENT;
-  console.log(`${policyName} ${JSON.stringify(overrides)} traces=${results.length} qoe=${mean('qoe').toFixed(2)} `
+  console.log(`${policyName} declared=${(LADDER[0] / NOMINAL[0]).toFixed(2)}x target=${target}/${topTarget} ${JSON.stringify(overrides)} traces=${results.length} qoe=${mean('qoe').toFixed(2)} `
     + `bitrate=${mean('bitrate').toFixed(3)} rebufferRatio=${(mean('rebuffer') / playSeconds * 100).toFixed(2)}% `
     + `switches=${mean('switches').toFixed(1)} abandons=${mean('abandons').toFixed(1)} startup=${mean('startup').toFixed(2)}`);
 }

@@ -5,12 +5,12 @@
 // benchmark (bench/qoe) shapes with a proxy instead.
 //
 //   node --experimental-websocket tools/browse.js URL [--seconds 30] [--trace FILE] [--rtt-ms 80]
-//        [--chromium /usr/bin/chromium] [--quiet]
+//        [--chromium /usr/bin/chromium] [--quiet] [--dump FILE (segments, events, stats as JSON)]
 //
 // Node 22 has WebSocket without the flag.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +23,7 @@ function parse(argv) {
     else if (a === '--rtt-ms') options.rttMs = Number(argv[++i]);
     else if (a === '--chromium') options.chromium = argv[++i];
     else if (a === '--quiet') options.quiet = true;
+    else if (a === '--dump') options.dump = argv[++i];
     else throw new Error('unknown option ' + a);
   }
   if (!options.url) {
@@ -69,7 +70,13 @@ async function launch(chromium) {
   const close = () => {
     try { ws.close(); } catch (e) { /* closing anyway */ }
     child.kill('SIGTERM');
-    setTimeout(() => rmSync(profile, { recursive: true, force: true }), 500);
+    setTimeout(() => {
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (e) {
+        // Chromium still writing: the folder is in the system's temporary directory anyway
+      }
+    }, 1000);
   };
   return { send, close };
 }
@@ -98,7 +105,8 @@ export function qoeLin(segments, rebufferSeconds) {
     q += chosen[i];
     if (i > 0) q -= Math.abs(chosen[i] - chosen[i - 1]);
   }
-  return { qoe: q - 4.3 * rebufferSeconds, segments: chosen.length,
+  const rungs = [...byIndex.keys()].sort((a, b) => a - b).map(k => byIndex.get(k).rungIndex).join('');
+  return { qoe: q - 4.3 * rebufferSeconds, segments: chosen.length, rungs, downloads: segments.length,
     meanMbps: chosen.length ? chosen.reduce((a, b) => a + b, 0) / chosen.length : 0 };
 }
 
@@ -135,9 +143,12 @@ async function main() {
     }
     const dump = await send('Runtime.evaluate', { expression: 'JSON.stringify({segments: window.streamcdn.segments, events: window.streamcdn.events, stats: window.streamcdn.stats(), abr: window.streamcdn.abr})', returnByValue: true });
     const data = JSON.parse(dump.result.value);
+    if (o.dump) {
+      writeFileSync(o.dump, JSON.stringify(data, null, 1));
+    }
     const q = qoeLin(data.segments, data.stats.rebufferSeconds);
     console.log(JSON.stringify({ abr: data.abr, qoe: Number(q.qoe.toFixed(2)), meanMbps: Number(q.meanMbps.toFixed(3)),
-      segments: q.segments, rebufferSeconds: data.stats.rebufferSeconds, switches: data.stats.switches,
+      segments: q.segments, downloads: q.downloads, rungs: q.rungs, rebufferSeconds: data.stats.rebufferSeconds, switches: data.stats.switches,
       startupSeconds: data.stats.startupSeconds, errors: data.stats.errors,
       events: data.events.filter(e => e.type !== 'switch').slice(0, 20) }));
   } finally {

@@ -17,8 +17,14 @@
 //    measured rate and drain slowly, which is what a buffer is for. Below one segment of buffer the decision
 //    is to panic: the lowest rung.
 //  * Hysteresis: up one rung at a time, and only after the allowance has exceeded the next rung by upMargin
-//    for upSegments segments in a row; down at once, as far as the allowance says. Each switch costs the
-//    viewer (QoE_lin charges |delta bitrate| per switch), so a steady link must give a steady rung.
+//    for upSegments segments in a row; down at once, as far as the allowance says, when the rung in use no
+//    longer fits it (with downMargin of slack while the buffer is above the reservoir, so the rung just
+//    reached is not dropped again at the next wobble of the estimate). Each switch costs the viewer (QoE_lin
+//    charges |delta bitrate| per switch), so a steady link must give a steady rung.
+//  * Rungs are judged by what their segments really weigh. The MPD's bandwidth is a peak (ours: the largest
+//    segment's rate), often 1.5x the average, so planning with it leaves a third of the link unused. Each
+//    downloaded segment tells how its size compares with its rung's declared rate; the ratio (an average over
+//    recent segments, 0.5..1.2) scales every rung's cost.
 //  * Fast start: before any sample the first segment is fetched at the lowest rung (small: a fast first
 //    frame); until the buffer first reaches the reservoir the rung is the highest one below startFactor x the
 //    estimate, which may jump several rungs at once.
@@ -31,10 +37,14 @@ export const DEFAULTS = Object.freeze({
   bufferBoost: 0.35,      // a full buffer allows a rung this much above the safe throughput
   upMargin: 0.1,          // the next rung must fit with this margin ...
   upSegments: 2,          // ... for this many segments in a row
+  downMargin: 0.1,        // above the reservoir, the rung in use may exceed the allowance by this much
   startFactor: 0.5,       // fast start: highest rung below this share of the first estimate
   minBytes: 16 * 1024,    // smaller responses say little about throughput
   cacheMs: 4,             // ... and when also faster than this they came from the browser's cache
   maxSampleFactor: 20,    // samples are capped at this multiple of the top rung
+  sizeHalfLife: 4,        // segments; the average of real size / declared rate
+  minSizeRatio: 0.5,
+  maxSizeRatio: 1.2,
   abandonAfterMs: 500,    // a download is judged only after this long ...
   abandonBudget: 0.8,     // ... and abandoned when it would not end within this share of the buffer
 });
@@ -105,6 +115,13 @@ export class AbrCore {
     this.streakAt = 0;          // the sample count the streak was last brought up to date with
     this.started = false;       // the buffer has reached the reservoir since the last restart
     this.last = { index: 0, reason: 'start' };
+    this.sizeRatio = 1;         // real segment rate / declared rung rate; 1 until segments say otherwise
+    this.sized = 0;
+  }
+
+  /** What fetching each rung costs in kbit/s: its declared rate scaled by the size ratio. */
+  costs() {
+    return this.rungs.map(r => r * this.sizeRatio);
   }
 
   /** After a seek or a source change the buffer starts again from empty: fast start again, keep the estimate. */
@@ -121,15 +138,30 @@ export class AbrCore {
 
   /**
    * A downloaded video segment. Returns true when it counted as a throughput sample.
-   * @param sample {bytes, ms, transferSize?, timingVisible?}
+   * @param sample {bytes, ms, transferSize?, timingVisible?, seconds?, declaredKbps?}: seconds and declaredKbps
+   *        (the segment's duration and its rung's declared rate) teach the size ratio, cached or not
    */
   addSample(sample) {
+    this.learnSize(sample);
     if (!isNetworkSample(sample, this.options)) {
       this.ignored++;
       return false;
     }
     this.push((sample.bytes * 8) / Math.max(sample.ms, 1));
     return true;
+  }
+
+  /** A segment's real rate against its rung's declared one. */
+  learnSize(sample) {
+    if (!sample || !(sample.bytes > 0) || !(sample.seconds > 0.5) || !(sample.declaredKbps > 0)) {
+      return;
+    }
+    const o = this.options;
+    const ratio = (sample.bytes * 8) / sample.seconds / 1000 / sample.declaredKbps;
+    const alpha = this.sized === 0 ? 1 : 1 - Math.pow(0.5, 1 / o.sizeHalfLife);
+    const next = this.sizeRatio + alpha * (ratio - this.sizeRatio);
+    this.sizeRatio = Math.min(o.maxSizeRatio, Math.max(o.minSizeRatio, next));
+    this.sized++;
   }
 
   /** One throughput measurement in kbit/s, capped. */
@@ -185,18 +217,19 @@ export class AbrCore {
       if (buffer >= reservoir) {
         this.started = true;
       }
-      index = highestBelow(this.rungs, this.estimate() * o.startFactor);
+      index = highestBelow(this.costs(), this.estimate() * o.startFactor);
       reason = 'fast start: highest rung below ' + o.startFactor + 'x the estimate';
     }
     if (index === undefined) {
       const allowed = this.allowance(buffer, segment, ctx.targetSeconds);
       const current = clampIndex(this.index, this.rungs.length);
+      const costs = this.costs();
       this.countStreak(allowed);
       if (buffer < segment) {
         index = 0;
         reason = 'panic: less than one segment buffered';
-      } else if (this.rungs[current] > allowed) {
-        index = highestBelow(this.rungs, allowed);
+      } else if (costs[current] > allowed * (buffer >= reservoir ? 1 + o.downMargin : 1)) {
+        index = highestBelow(costs, allowed);
         reason = 'down: the allowance is ' + Math.round(allowed) + ' kbps';
       } else if (current < top && this.upStreak >= o.upSegments) {
         index = current + 1;
@@ -234,14 +267,15 @@ export class AbrCore {
       return -1;
     }
     // The whole segment again at a lower rung, at the rate seen: the highest that fits the budget, else the lowest.
+    const costs = this.costs();
     let choice = 0;
     for (let r = index - 1; r > 0; r--) {
-      if ((this.rungs[r] * p.segmentSeconds) / kbps <= budget) {
+      if ((costs[r] * p.segmentSeconds) / kbps <= budget) {
         choice = r;
         break;
       }
     }
-    if ((this.rungs[choice] * p.segmentSeconds) / kbps >= remaining) {
+    if ((costs[choice] * p.segmentSeconds) / kbps >= remaining) {
       return -1; // starting over would not be sooner than finishing
     }
     this.push(kbps);
@@ -260,7 +294,7 @@ export class AbrCore {
     }
     this.streakAt = this.accepted;
     const next = this.index + 1;
-    const fits = next < this.rungs.length && allowed >= this.rungs[next] * (1 + this.options.upMargin);
+    const fits = next < this.rungs.length && allowed >= this.costs()[next] * (1 + this.options.upMargin);
     this.upStreak = fits ? this.upStreak + 1 : 0;
   }
 }

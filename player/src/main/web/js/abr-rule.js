@@ -5,11 +5,18 @@
 // dash.js asks the quality rule before each segment request ("which Representation next?") and the abandon
 // rule on each progress event of a download in flight. Both answer for video only; audio has one rung.
 
-/** dash.js settings for abr=ours: every built-in rule off, so our rules alone decide. */
+/**
+ * dash.js settings for abr=ours: every built-in rule off, so our rules alone decide; and no fast switching
+ * (after a switch up, dash.js would fetch again, at the new rung, segments already buffered: bandwidth spent
+ * twice on a link that was just judged barely good enough, and the picture changing back and forth).
+ */
 export function ourAbrSettings() {
   const off = { active: false };
   return {
     streaming: {
+      buffer: {
+        fastSwitchEnabled: false,
+      },
       abr: {
         rules: {
           throughputRule: off,

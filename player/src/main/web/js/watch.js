@@ -70,6 +70,7 @@ const ready = new Promise(resolve => {
 });
 const segments = [];
 const events = [];
+const decisions = [];       // abr=ours: our rule's last decisions, for reading what it did and why
 
 const hooks = {
   get player() {
@@ -86,6 +87,7 @@ const hooks = {
   stats,
   segments,
   events,
+  decisions,
 };
 window.streamcdn = hooks;
 
@@ -326,8 +328,15 @@ function interceptResponse(response) {
   return Promise.resolve(response);
 }
 
+const observed = new WeakSet();
+
 function observe(response) {
   const sent = response.request || {};
+  // dash.js may hand the same finished request to the interceptors twice; count it once.
+  if (observed.has(sent)) {
+    return;
+  }
+  observed.add(sent);
   const data = sent.customData || {};
   const request = data.request || {};
   const verdict = classifyResponse({ status: response.status, aborted: data.streamcdnAborted });
@@ -366,9 +375,16 @@ function observe(response) {
     ms: round(ms, 1),
     index: number ? Number(number[1]) : request.index,
   });
-  ensureCore();
   if (core) {
-    core.addSample({ bytes, ms, transferSize: entry ? entry.transferSize : undefined, timingVisible: visible });
+    const sample = { bytes, ms, transferSize: entry ? entry.transferSize : undefined, timingVisible: visible,
+      seconds: request.duration, declaredKbps: rep ? rep.bitrateInKbit : undefined };
+    // A download from an edge we have left says nothing about the throughput of the one in use now; its size
+    // still says what the rung weighs.
+    if (fromCurrentEdge) {
+      core.addSample(sample);
+    } else {
+      core.learnSize(sample);
+    }
   }
 }
 
@@ -452,6 +468,17 @@ function onError(kind, message) {
   batch.error(kind);
 }
 
+/** Seconds buffered from `time` on, in the range that contains it. */
+function bufferedAhead(time) {
+  const ranges = video.buffered;
+  for (let i = 0; i < ranges.length; i++) {
+    if (ranges.start(i) <= time + 0.1 && time < ranges.end(i)) {
+      return ranges.end(i) - time;
+    }
+  }
+  return 0;
+}
+
 function wireVideo() {
   if ('requestVideoFrameCallback' in video) {
     video.requestVideoFrameCallback(() => onFirstFrame());
@@ -465,7 +492,9 @@ function wireVideo() {
   video.addEventListener('seeking', () => {
     seeking = true;
     stallEnded();
-    if (core) {
+    // A seek out of what is buffered starts from an empty buffer: fast start again. dash.js's own small
+    // seeks (over a gap) land inside the buffer and change nothing.
+    if (core && bufferedAhead(video.currentTime) < 1) {
       core.restart();
     }
   });
@@ -637,7 +666,18 @@ async function main() {
       core: reps => ensureCore(reps),
       bufferSeconds: () => safe(() => player.getBufferLength('video')) || 0,
       targetSeconds: () => bufferTarget(),
-      onDecision: () => {},
+      onDecision: (decision, rep) => {
+        const previous = decisions[decisions.length - 1];
+        if (previous && previous.index === decision.index && decision.reason === 'stay') {
+          return; // dash.js asks again while the buffer is full: nothing new
+        }
+        decisions.push({ t: performance.now(), index: decision.index, kbps: rep ? rep.bitrateInKbit : 0,
+          reason: decision.reason, buffer: round(safe(() => player.getBufferLength('video')) || 0, 2),
+          estimate: core ? Math.round(core.estimate()) : 0, sizeRatio: core ? round(core.sizeRatio, 3) : 1 });
+        if (decisions.length > 1000) {
+          decisions.splice(0, 500);
+        }
+      },
     });
   }
   player.addRequestInterceptor(interceptRequest);
