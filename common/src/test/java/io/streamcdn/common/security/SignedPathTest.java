@@ -39,6 +39,7 @@ class SignedPathTest {
             "/s/1764892800/k1/" + SIGNATURE + "/videos/abc123def456",
             "/s/-1/k1/" + SIGNATURE + "/videos/abc123def456/manifest.mpd",        // expiry not digits
             "/s/1764892800000/k1/" + SIGNATURE + "/videos/abc123def456/a.mpd",    // 13 digits
+            "/s/01764892800/k1/" + SIGNATURE + "/videos/abc123def456/a.mpd",     // a second spelling of one URL
             "/s//k1/" + SIGNATURE + "/videos/abc123def456/manifest.mpd",
             "/s/1764892800/k 1/" + SIGNATURE + "/videos/abc123def456/manifest.mpd",
             "/s/1764892800/k1/" + SIGNATURE + "x/videos/abc123def456/manifest.mpd", // 44 characters
