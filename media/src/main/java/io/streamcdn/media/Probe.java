@@ -33,7 +33,8 @@ import java.util.Set;
  *       short keeps a valid header but loses its tail, which only this check notices.</li>
  * </ol>
  * Image formats that FFmpeg opens as one-frame "videos" (PNG, JPEG, GIF...) are refused: a poster is not
- * a video.
+ * a video. A source longer or larger than its {@link MediaLimits} is refused ({@link MediaException.OverLimit})
+ * from what the container's header declares, before FFmpeg reads further or decodes anything.
  */
 public final class Probe {
 
@@ -48,8 +49,16 @@ public final class Probe {
     /** How much of the declared duration must be readable at the tail: lenient for containers that round. */
     private static final double TAIL_TOLERANCE_SECONDS = 1.0;
 
+    private final MediaLimits limits;
+
+    /** A probe that refuses sources beyond the {@link MediaLimits#defaults() default limits}. */
     public Probe() {
+        this(MediaLimits.defaults());
+    }
+
+    public Probe(MediaLimits limits) {
         Ffmpeg.init();
+        this.limits = limits;
     }
 
     public MediaInfo probe(Path file) throws MediaException {
@@ -86,6 +95,7 @@ public final class Probe {
         if (IMAGE_CONTAINERS.contains(container)) {
             throw new MediaException.Unsupported("this is an image (" + containerLong + "), not a video");
         }
+        checkDeclaredLimits(fmt);
         int ret = avformat.avformat_find_stream_info(fmt, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
         if (ret < 0) {
             throw new MediaException.Corrupt("the " + containerLong + " file cannot be read: " + Ffmpeg.describe(ret));
@@ -111,6 +121,7 @@ public final class Probe {
         if (vpar.width() <= 0 || vpar.height() <= 0) {
             throw new MediaException.Corrupt("the video stream has no picture size; the file may be truncated");
         }
+        limits.checkPicture(vpar.width(), vpar.height());
         if (avcodec.avcodec_find_decoder(vpar.codec_id()) == null) {
             throw new MediaException.Unsupported("the video codec " + codecName(vpar.codec_id()) + " is not supported");
         }
@@ -146,10 +157,31 @@ public final class Probe {
         if (!(duration > 0)) {
             throw new MediaException.Corrupt("the video has no duration; the file may be truncated");
         }
+        limits.checkDuration(duration);
 
         decodeFirstFrame(fmt, videoIndex, containerLong);
         checkTail(fmt, start, duration);
         return new MediaInfo(container, containerLong, duration, start, size, streams, video, audio);
+    }
+
+    /**
+     * The limits, checked on what the header declares (most containers give the picture size and duration
+     * there), so an over-limit source costs no stream analysis: {@code avformat_find_stream_info} may decode
+     * frames, and a 16K frame takes some 200 MB.
+     */
+    private void checkDeclaredLimits(AVFormatContext fmt) throws MediaException.OverLimit {
+        for (int i = 0; i < fmt.nb_streams(); i++) {
+            AVStream stream = fmt.streams(i);
+            AVCodecParameters par = stream.codecpar();
+            // Cover art is a "video" stream of one picture that is never decoded; its size does not matter.
+            boolean coverArt = (stream.disposition() & avformat.AV_DISPOSITION_ATTACHED_PIC) != 0;
+            if (par.codec_type() == avutil.AVMEDIA_TYPE_VIDEO && !coverArt) {
+                limits.checkPicture(par.width(), par.height());
+            }
+        }
+        if (fmt.duration() != avutil.AV_NOPTS_VALUE) {
+            limits.checkDuration(fmt.duration() / (double) avutil.AV_TIME_BASE);
+        }
     }
 
     /** Feeds video packets until one frame comes out; a file whose first frame fails will not encode. */

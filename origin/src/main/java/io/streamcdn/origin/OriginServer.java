@@ -90,7 +90,7 @@ public final class OriginServer {
         static Jobs open(OriginConfig config, RoleRuntime runtime) throws IOException {
             DataDirectory data = DataDirectory.open(config.dataDir());
             Catalog catalog = Catalog.load(data);
-            MediaPipeline pipeline = new MediaPipeline(config.encoderSettings());
+            MediaPipeline pipeline = new MediaPipeline(config.encoderSettings(), config.mediaLimits());
             EncodeQueue queue = new EncodeQueue(catalog, data, pipeline, config.encodeWorkers(),
                     new EncodeMetrics(runtime.registry()));
             queue.start();
@@ -143,7 +143,8 @@ public final class OriginServer {
         router.get("/health").setName("/health").handler(new HealthHandler(config.dataDir(), startedNanos));
 
         // Uploads are streamed to disk: no body handler may run before these routes.
-        UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), UploadLimits.of(config.maxUploadBytes()),
+        UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), new UploadLimits(config.maxUploadBytes(),
+                UploadLimits.DEFAULT_MAX_CONCURRENT, config.maxUploadsPerClient()),
                 new UploadMetrics(runtime.registry()));
         AdminGuard.announce("origin", config.adminToken(), "uploads and deletes");
         new VideoApi(vertx, jobs.catalog(), jobs.queue(), uploads, jobs.pipeline(), VideoLinks.under(config.publicUrl()))
