@@ -10,6 +10,7 @@ import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.edge.cache.DiskCache;
@@ -160,7 +161,7 @@ public final class EdgeServer {
                                                    AtomicInteger connections) {
         HttpServerOptions options;
         try {
-            options = new HttpServerOptions()
+            options = RequestLimits.applyTo(new HttpServerOptions())
                 .setHost(config.host())
                 .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
                 .setTcpNoDelay(true)
@@ -216,7 +217,8 @@ public final class EdgeServer {
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(router).connectionHandler(connections).listen()
+            return vertx.createHttpServer(options).invalidRequestHandler(RequestLimits.refusals("edge"))
+                    .requestHandler(router).connectionHandler(connections).listen()
                     .onSuccess(servers::add);
         }
     }

@@ -13,6 +13,7 @@ import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.origin.http.OriginErrors;
@@ -114,10 +115,11 @@ public final class OriginServer {
         vertx.executeBlocking(() -> Jobs.open(config, runtime), false)
                 .compose(jobs -> {
                     Router router = routes(vertx, config, runtime, jobs, startedNanos);
-                    HttpServerOptions options = ServerTls.configure(new HttpServerOptions()
+                    HttpServerOptions options = ServerTls.configure(RequestLimits.applyTo(new HttpServerOptions()
                             .setHost(config.host())
-                            .setPort(config.port()), config.tls());
-                    return vertx.createHttpServer(options).requestHandler(router).listen()
+                            .setPort(config.port())), config.tls());
+                    return vertx.createHttpServer(options).invalidRequestHandler(RequestLimits.refusals("origin"))
+                            .requestHandler(router).listen()
                             .map(server -> new OriginServer(config, runtime, jobs, server))
                             .onFailure(e -> jobs.queue().close());
                 })

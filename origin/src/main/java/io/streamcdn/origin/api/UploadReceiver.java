@@ -1,13 +1,16 @@
 package io.streamcdn.origin.api;
 
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.origin.jobs.DataDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -136,7 +139,7 @@ public final class UploadReceiver {
         fileWritten.future().onFailure(result::tryFail);
         request.end().onComplete(ended -> {
             if (ended.failed()) {
-                result.tryFail(UploadRefused.aborted("the client went away mid-upload: " + ended.cause().getMessage()));
+                result.tryFail(formFailure(ended.cause()));
             } else if (fileName[0] == null) {
                 result.tryFail(UploadRefused.badRequest("the form has no file; put the video in the field '" + FILE_FIELD + "'"));
             } else {
@@ -149,6 +152,21 @@ public final class UploadReceiver {
         // A refusal may come while the file is still being written: delete only once its writer has let go.
         return result.future().recover(error -> fileName[0] == null ? Future.failedFuture(error)
                 : fileWritten.future().transform(ignored -> Future.failedFuture(error)));
+    }
+
+    /**
+     * Why a form could not be read: the client went away, or the form itself is refused while the client
+     * waits for an answer (a field over {@link RequestLimits#MAX_FORM_FIELD_BYTES}, a form that does not parse).
+     */
+    private static UploadRefused formFailure(Throwable cause) {
+        if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
+            return UploadRefused.aborted("the client went away mid-upload: " + cause.getMessage());
+        }
+        // Netty's words when a form field outgrows the server's maxFormAttributeSize.
+        if (String.valueOf(cause.getMessage()).contains("exceed allowed maximum capacity")) {
+            return UploadRefused.formFieldTooLarge(RequestLimits.MAX_FORM_FIELD_BYTES);
+        }
+        return UploadRefused.badRequest("the multipart form cannot be read: " + cause.getMessage());
     }
 
     /** Pipes a (paused) body into a new file; completes with the byte count, or fails with an {@link UploadRefused}. */

@@ -59,6 +59,11 @@ public final class UploadRefused extends RuntimeException {
                 "the upload is larger than this origin's limit of " + ByteSize.format(limit));
     }
 
+    static UploadRefused formFieldTooLarge(int limit) {
+        return new UploadRefused(UploadOutcome.TOO_LARGE, 413, "too_large",
+                "a form field is larger than the " + limit + " bytes this origin accepts; only the field 'file' may be large");
+    }
+
     static UploadRefused empty() {
         return new UploadRefused(UploadOutcome.EMPTY, 400, "empty_upload",
                 "the upload is empty; send the video file as the request body, or as the form field 'file'");
