@@ -15,6 +15,7 @@ import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.edge.cache.DiskCache;
 import io.streamcdn.edge.cache.HotObjects;
+import io.streamcdn.edge.proxy.CacheWriteFailures;
 import io.streamcdn.edge.proxy.Fill;
 import io.streamcdn.edge.proxy.Fills;
 import io.streamcdn.edge.proxy.Prefetcher;
@@ -242,7 +243,7 @@ public final class EdgeServer {
         Gauge.builder("streamcdn.edge.memory.bytes", hot, HotObjects::bytes).baseUnit("bytes")
                 .description("Bytes of small cached objects also held in memory").register(runtime.registry());
         Fill.Setup setup = new Fill.Setup(vertx, cache, upstream, metrics, clock, config.staleIfError(),
-                Math.max(1, config.cacheMaxBytes() / 8));
+                Math.max(1, config.cacheMaxBytes() / 8), new CacheWriteFailures(runtime.registry(), clock));
         Fills fills = new Fills(setup);
         Prefetcher prefetcher = new Prefetcher(cache, fills, metrics, config.prefetch(), PREFETCH_CONCURRENCY);
 
