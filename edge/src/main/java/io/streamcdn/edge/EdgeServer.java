@@ -10,12 +10,14 @@ import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.common.security.SignedUrlGate;
 import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.edge.cache.DiskCache;
 import io.streamcdn.edge.cache.HotObjects;
+import io.streamcdn.edge.proxy.CacheWriteFailures;
 import io.streamcdn.edge.proxy.Fill;
 import io.streamcdn.edge.proxy.Fills;
 import io.streamcdn.edge.proxy.Prefetcher;
@@ -172,7 +174,7 @@ public final class EdgeServer {
                                                    AtomicInteger connections) {
         HttpServerOptions options;
         try {
-            options = new HttpServerOptions()
+            options = RequestLimits.applyTo(new HttpServerOptions())
                 .setHost(config.host())
                 .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
                 .setTcpNoDelay(true)
@@ -228,7 +230,8 @@ public final class EdgeServer {
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(router).connectionHandler(connections).listen()
+            return vertx.createHttpServer(options).invalidRequestHandler(RequestLimits.refusals("edge"))
+                    .requestHandler(router).connectionHandler(connections).listen()
                     .onSuccess(servers::add);
         }
     }
@@ -252,7 +255,7 @@ public final class EdgeServer {
         Gauge.builder("streamcdn.edge.memory.bytes", hot, HotObjects::bytes).baseUnit("bytes")
                 .description("Bytes of small cached objects also held in memory").register(runtime.registry());
         Fill.Setup setup = new Fill.Setup(vertx, cache, upstream, metrics, clock, config.staleIfError(),
-                Math.max(1, config.cacheMaxBytes() / 8));
+                Math.max(1, config.cacheMaxBytes() / 8), new CacheWriteFailures(runtime.registry(), clock));
         Fills fills = new Fills(setup);
         Prefetcher prefetcher = new Prefetcher(cache, fills, metrics, config.prefetch(), PREFETCH_CONCURRENCY);
 

@@ -5,7 +5,8 @@ package io.streamcdn.media;
  * Each subtype maps to one HTTP status in the origin (see {@code OriginErrors}).
  */
 public abstract sealed class MediaException extends Exception
-        permits MediaException.Unsupported, MediaException.Corrupt, MediaException.Cancelled, MediaException.EncodeFailed {
+        permits MediaException.Unsupported, MediaException.Corrupt, MediaException.OverLimit, MediaException.Cancelled,
+        MediaException.EncodeFailed {
 
     protected MediaException(String reason, Throwable cause) {
         super(reason, cause);
@@ -26,6 +27,26 @@ public abstract sealed class MediaException extends Exception
 
         public Corrupt(String reason, Throwable cause) {
             super(reason, cause);
+        }
+    }
+
+    /** A real video, but longer or larger than this origin accepts ({@link MediaLimits}): 422. */
+    public static final class OverLimit extends MediaException {
+
+        /** Which limit the source passed. */
+        public enum Limit {
+            DURATION, RESOLUTION
+        }
+
+        private final Limit limit;
+
+        public OverLimit(Limit limit, String reason) {
+            super(reason, null);
+            this.limit = limit;
+        }
+
+        public Limit limit() {
+            return limit;
         }
     }
 

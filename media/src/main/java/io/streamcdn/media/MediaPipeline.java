@@ -13,11 +13,17 @@ import java.util.function.DoubleConsumer;
  */
 public final class MediaPipeline {
 
-    private final Probe probe = new Probe();
+    private final Probe probe;
     private final LadderPlanner planner;
     private final Encoder encoder;
 
+    /** A pipeline that refuses sources beyond the {@link MediaLimits#defaults() default limits}. */
     public MediaPipeline(EncoderSettings settings) {
+        this(settings, MediaLimits.defaults());
+    }
+
+    public MediaPipeline(EncoderSettings settings, MediaLimits limits) {
+        this.probe = new Probe(limits);
         this.planner = new LadderPlanner(settings.ladder());
         this.encoder = new Encoder(settings);
     }
@@ -27,6 +33,7 @@ public final class MediaPipeline {
      *
      * @throws MediaException.Unsupported not a video, or no video stream, or an unknown codec
      * @throws MediaException.Corrupt     a video container that is truncated or undecodable
+     * @throws MediaException.OverLimit   a video longer or larger than the pipeline's {@link MediaLimits}
      */
     public MediaInfo probe(Path source) throws MediaException {
         return probe.probe(source);

@@ -27,8 +27,7 @@ import java.util.Set;
 /**
  * Decides whether a file is a video we can encode, and describes it. Four checks, cheapest first:
  * <ol>
- *   <li>the container is recognised and has a video stream with a decoder, of at most 8K
- *       ({@link #MAX_LONG_SIDE}x{@link #MAX_SHORT_SIDE}, either way up) (else {@link MediaException.Unsupported});</li>
+ *   <li>the container is recognised and has a video stream with a decoder (else {@link MediaException.Unsupported});</li>
  *   <li>the first video frame decodes (else {@link MediaException.Corrupt});</li>
  *   <li>the end of the file is there: packets can be read near the declared duration. A download cut
  *       short keeps a valid header but loses its tail, which only this check notices;</li>
@@ -38,7 +37,8 @@ import java.util.Set;
  *       damage elsewhere is left to the encode.</li>
  * </ol>
  * Image formats that FFmpeg opens as one-frame "videos" (PNG, JPEG, GIF...) are refused: a poster is not
- * a video.
+ * a video. A source longer or larger than its {@link MediaLimits} is refused ({@link MediaException.OverLimit})
+ * from what the container's header declares, before FFmpeg reads further or decodes anything.
  */
 public final class Probe {
 
@@ -54,8 +54,6 @@ public final class Probe {
      * The largest picture taken, either way up: 8K (8192x4320, the largest frame of H.264 and HEVC level 6.2).
      * The ladder tops out at 1080p, and one 16K frame alone is 200 MB decoded.
      */
-    static final int MAX_LONG_SIDE = 8192;
-    static final int MAX_SHORT_SIDE = 4320;
     /** libavutil/frame.h's AV_FRAME_FLAG_CORRUPT, a macro the bindings do not carry. */
     private static final int AV_FRAME_FLAG_CORRUPT = 1;
     /** Where, as fractions of the duration, the pictures must decode cleanly. */
@@ -69,8 +67,16 @@ public final class Probe {
     /** How much of the declared duration must be readable at the tail: lenient for containers that round. */
     private static final double TAIL_TOLERANCE_SECONDS = 1.0;
 
+    private final MediaLimits limits;
+
+    /** A probe that refuses sources beyond the {@link MediaLimits#defaults() default limits}. */
     public Probe() {
+        this(MediaLimits.defaults());
+    }
+
+    public Probe(MediaLimits limits) {
         Ffmpeg.init();
+        this.limits = limits;
     }
 
     public MediaInfo probe(Path file) throws MediaException {
@@ -107,6 +113,7 @@ public final class Probe {
         if (IMAGE_CONTAINERS.contains(container)) {
             throw new MediaException.Unsupported("this is an image (" + containerLong + "), not a video");
         }
+        checkDeclaredLimits(fmt);
         int ret = avformat.avformat_find_stream_info(fmt, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
         if (ret < 0) {
             throw new MediaException.Corrupt("the " + containerLong + " file cannot be read: " + Ffmpeg.describe(ret));
@@ -132,11 +139,7 @@ public final class Probe {
         if (vpar.width() <= 0 || vpar.height() <= 0) {
             throw new MediaException.Corrupt("the video stream has no picture size; the file may be truncated");
         }
-        if (Math.max(vpar.width(), vpar.height()) > MAX_LONG_SIDE || Math.min(vpar.width(), vpar.height()) > MAX_SHORT_SIDE) {
-            throw new MediaException.Unsupported(String.format(java.util.Locale.ROOT,
-                    "the picture is %dx%d; this origin takes videos up to %dx%d (8K), either way up",
-                    vpar.width(), vpar.height(), MAX_LONG_SIDE, MAX_SHORT_SIDE));
-        }
+        limits.checkPicture(vpar.width(), vpar.height());
         if (avcodec.avcodec_find_decoder(vpar.codec_id()) == null) {
             throw new MediaException.Unsupported("the video codec " + codecName(vpar.codec_id()) + " is not supported");
         }
@@ -172,11 +175,32 @@ public final class Probe {
         if (!(duration > 0)) {
             throw new MediaException.Corrupt("the video has no duration; the file may be truncated");
         }
+        limits.checkDuration(duration);
 
         decodeFirstFrame(fmt, videoIndex, containerLong);
         checkTail(fmt, start, duration);
         checkSpots(fmt, videoIndex, start, duration);
         return new MediaInfo(container, containerLong, duration, start, size, streams, video, audio);
+    }
+
+    /**
+     * The limits, checked on what the header declares (most containers give the picture size and duration
+     * there), so an over-limit source costs no stream analysis: {@code avformat_find_stream_info} may decode
+     * frames, and a 16K frame takes some 200 MB.
+     */
+    private void checkDeclaredLimits(AVFormatContext fmt) throws MediaException.OverLimit {
+        for (int i = 0; i < fmt.nb_streams(); i++) {
+            AVStream stream = fmt.streams(i);
+            AVCodecParameters par = stream.codecpar();
+            // Cover art is a "video" stream of one picture that is never decoded; its size does not matter.
+            boolean coverArt = (stream.disposition() & avformat.AV_DISPOSITION_ATTACHED_PIC) != 0;
+            if (par.codec_type() == avutil.AVMEDIA_TYPE_VIDEO && !coverArt) {
+                limits.checkPicture(par.width(), par.height());
+            }
+        }
+        if (fmt.duration() != avutil.AV_NOPTS_VALUE) {
+            limits.checkDuration(fmt.duration() / (double) avutil.AV_TIME_BASE);
+        }
     }
 
     /** Feeds video packets until one frame comes out; a file whose first frame fails will not encode. */

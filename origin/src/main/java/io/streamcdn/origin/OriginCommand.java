@@ -54,6 +54,21 @@ public final class OriginCommand implements Callable<Integer> {
                     + "Env: STREAMCDN_ORIGIN_MAX_UPLOAD")
     String maxUpload;
 
+    @Option(names = "--max-duration", paramLabel = "DURATION", defaultValue = OriginConfig.DEFAULT_MAX_DURATION,
+            description = "Longest video accepted, like 4h, 90m; longer uploads get 422. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_MAX_DURATION")
+    String maxDuration;
+
+    @Option(names = "--max-resolution", paramLabel = "WxH", defaultValue = OriginConfig.DEFAULT_MAX_RESOLUTION,
+            description = "Largest picture accepted, either way up (its long side and its pixel count); larger "
+                    + "uploads get 422. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_MAX_RESOLUTION")
+    String maxResolution;
+
+    @Option(names = "--max-uploads-per-client", paramLabel = "N", defaultValue = "" + OriginConfig.DEFAULT_MAX_UPLOADS_PER_CLIENT,
+            description = "Uploads one client address may stream in at once; more get 429 with Retry-After. "
+                    + "Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_MAX_UPLOADS_PER_CLIENT")
+    int maxUploadsPerClient;
+
     @Option(names = "--encode-workers", paramLabel = "N", defaultValue = "1",
             description = "Encodes run at once (1 to twice the cores). Default: ${DEFAULT-VALUE}. "
                     + "Env: STREAMCDN_ORIGIN_ENCODE_WORKERS")
@@ -146,6 +161,9 @@ public final class OriginCommand implements Callable<Integer> {
                 .port(port)
                 .dataDir(dataDir)
                 .maxUpload(maxUpload)
+                .maxDuration(maxDuration)
+                .maxResolution(maxResolution)
+                .maxUploadsPerClient(maxUploadsPerClient)
                 .encodeWorkers(encodeWorkers)
                 .ladder(ladder)
                 .segmentSeconds(segmentSeconds)

@@ -2,6 +2,7 @@ package io.streamcdn.origin;
 
 import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
+import io.streamcdn.common.DurationText;
 import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.security.AdminToken;
@@ -10,6 +11,8 @@ import io.streamcdn.common.security.SigningKeys;
 import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.common.DurationText;
 import io.streamcdn.media.EncoderSettings;
+import io.streamcdn.media.MediaLimits;
+import io.streamcdn.media.Resolution;
 import io.streamcdn.media.Rung;
 
 import java.net.URI;
@@ -47,16 +50,25 @@ import java.util.stream.Collectors;
  * @param signedUrlTtl     how long a signed link stays valid
  * @param routerUrl        the router the web player asks for edges ({@code /player-config.json}), without a
  *                         trailing slash; empty: the player plays straight from the origin
+ * @param maxDuration      the longest video accepted (its declared playing time)
+ * @param maxResolution    the largest picture accepted, either way up: long side and pixel count
+ * @param maxUploadsPerClient  uploads one client address may stream in at once
  */
 public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
                            EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins,
                            LogFormat logFormat, Optional<ServerTls> tls, Optional<AdminToken> adminToken,
-                           Optional<SigningKeys> signingKeys, Duration signedUrlTtl, Optional<String> routerUrl) {
+                           Optional<SigningKeys> signingKeys, Duration signedUrlTtl, Optional<String> routerUrl,
+                           Duration maxDuration, Resolution maxResolution, int maxUploadsPerClient) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_MAX_UPLOAD = "4g";
+    public static final String DEFAULT_MAX_DURATION = "4h";
+    public static final String DEFAULT_MAX_RESOLUTION = "4096x2304";
+    public static final int DEFAULT_MAX_UPLOADS_PER_CLIENT = 2;
+    /** The largest --max-resolution side: beyond it no H.264/HEVC decoder opens the picture anyway. */
+    private static final int LARGEST_SIDE = 32768;
 
     private static final Pattern KBPS = Pattern.compile("(\\d+)\\s*k?", Pattern.CASE_INSENSITIVE);
 
@@ -82,6 +94,14 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         ConfigException.require(signedUrlTtl != null && signedUrlTtl.compareTo(UrlSigner.MIN_TTL) >= 0
                         && signedUrlTtl.compareTo(UrlSigner.MAX_TTL) <= 0,
                 "--signed-url-ttl %s is outside 1m..7d", signedUrlTtl == null ? "(none)" : DurationText.format(signedUrlTtl));
+        ConfigException.require(maxDuration != null && maxDuration.compareTo(Duration.ofSeconds(1)) >= 0
+                        && maxDuration.compareTo(Duration.ofDays(30)) <= 0,
+                "--max-duration %s is outside 1s..30d", maxDuration == null ? null : DurationText.format(maxDuration));
+        ConfigException.require(maxResolution != null && maxResolution.width() >= 16 && maxResolution.height() >= 16
+                        && maxResolution.longSide() <= LARGEST_SIDE,
+                "--max-resolution %s is outside 16x16..%dx%d", maxResolution, LARGEST_SIDE, LARGEST_SIDE);
+        ConfigException.require(maxUploadsPerClient >= 1 && maxUploadsPerClient <= 1000,
+                "--max-uploads-per-client %d is outside 1..1000", maxUploadsPerClient);
     }
 
     public static Builder builder() {
@@ -95,6 +115,11 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
 
     public static int maxEncodeWorkers() {
         return Runtime.getRuntime().availableProcessors() * 2;
+    }
+
+    /** What the probe refuses beyond: {@link #maxDuration} and {@link #maxResolution}. */
+    public MediaLimits mediaLimits() {
+        return new MediaLimits(maxDuration, maxResolution);
     }
 
     /** The videos folder the file server serves. */
@@ -112,7 +137,8 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         return String.format(Locale.ROOT,
                 "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
                         + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s tls=%s "
-                        + "admin-token=%s log-format=%s signing-keys=%s signed-url-ttl=%s router-url=%s",
+                        + "admin-token=%s log-format=%s signing-keys=%s signed-url-ttl=%s router-url=%s "
+                        + "max-duration=%s max-resolution=%s max-uploads-per-client=%d",
                 host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
                 e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
                 trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
@@ -121,7 +147,8 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 tls.map(ServerTls::describe).orElse("off"),
                 adminToken.map(AdminToken::source).orElse("(none: uploads and deletes from loopback only)"),
                 logFormat.flagValue(), signingKeys.map(SigningKeys::describe).orElse("(none: unsigned URLs)"),
-                DurationText.format(signedUrlTtl), routerUrl.orElse("(none: the player plays from the origin)"));
+                DurationText.format(signedUrlTtl), routerUrl.orElse("(none: the player plays from the origin)"),
+                DurationText.format(maxDuration), maxResolution, maxUploadsPerClient);
     }
 
     @Override
@@ -178,6 +205,9 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         private Optional<SigningKeys> signingKeys = Optional.empty();
         private Duration signedUrlTtl = UrlSigner.DEFAULT_TTL;
         private String routerUrl;
+        private Duration maxDuration = DurationText.parse(DEFAULT_MAX_DURATION);
+        private Resolution maxResolution = Resolution.parse(DEFAULT_MAX_RESOLUTION);
+        private int maxUploadsPerClient = DEFAULT_MAX_UPLOADS_PER_CLIENT;
 
         private Builder() {
         }
@@ -308,6 +338,32 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             return this;
         }
 
+        /** {@code --max-duration}: {@code 4h}, {@code 90m}, {@code 600s}. */
+        public Builder maxDuration(String duration) {
+            this.maxDuration = DurationText.forFlag("--max-duration", duration);
+            return this;
+        }
+
+        public Builder maxDuration(Duration duration) {
+            this.maxDuration = duration;
+            return this;
+        }
+
+        /** {@code --max-resolution}: {@code 4096x2304}. */
+        public Builder maxResolution(String size) {
+            try {
+                this.maxResolution = Resolution.parse(size);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--max-resolution: " + e.getMessage());
+            }
+            return this;
+        }
+
+        public Builder maxUploadsPerClient(int uploads) {
+            this.maxUploadsPerClient = uploads;
+            return this;
+        }
+
         /** Replaces one encoder setting; media's own validation speaks, prefixed with the flag. */
         private Builder encoder(String flag, Object value, UnaryOperator<EncoderSettings> change) {
             try {
@@ -341,7 +397,8 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             }
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
                     corsOrigins, logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken,
-                    signingKeys, signedUrlTtl, Optional.ofNullable(routerUrl));
+                    signingKeys, signedUrlTtl, Optional.ofNullable(routerUrl),
+                    maxDuration, maxResolution, maxUploadsPerClient);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.common.security.SignedUrlGate;
@@ -100,7 +101,7 @@ public final class OriginServer {
         static Jobs open(OriginConfig config, RoleRuntime runtime) throws IOException {
             DataDirectory data = DataDirectory.open(config.dataDir());
             Catalog catalog = Catalog.load(data);
-            MediaPipeline pipeline = new MediaPipeline(config.encoderSettings());
+            MediaPipeline pipeline = new MediaPipeline(config.encoderSettings(), config.mediaLimits());
             EncodeQueue queue = new EncodeQueue(catalog, data, pipeline, config.encodeWorkers(),
                     new EncodeMetrics(runtime.registry()));
             queue.start();
@@ -133,10 +134,11 @@ public final class OriginServer {
                 .compose(opened -> {
                     Jobs jobs = opened.jobs();
                     Router router = routes(vertx, config, runtime, jobs, opened.site(), startedNanos);
-                    HttpServerOptions options = ServerTls.configure(new HttpServerOptions()
+                    HttpServerOptions options = ServerTls.configure(RequestLimits.applyTo(new HttpServerOptions()
                             .setHost(config.host())
-                            .setPort(config.port()), config.tls());
-                    return vertx.createHttpServer(options).requestHandler(router).listen()
+                            .setPort(config.port())), config.tls());
+                    return vertx.createHttpServer(options).invalidRequestHandler(RequestLimits.refusals("origin"))
+                            .requestHandler(router).listen()
                             .map(server -> new OriginServer(config, runtime, jobs, server))
                             .onFailure(e -> jobs.queue().close());
                 })
@@ -163,7 +165,8 @@ public final class OriginServer {
         router.get("/health").setName("/health").handler(new HealthHandler(config.dataDir(), startedNanos));
 
         // Uploads are streamed to disk: no body handler may run before these routes.
-        UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), UploadLimits.of(config.maxUploadBytes()),
+        UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), new UploadLimits(config.maxUploadBytes(),
+                UploadLimits.DEFAULT_MAX_CONCURRENT, config.maxUploadsPerClient()),
                 new UploadMetrics(runtime.registry()));
         AdminGuard.announce("origin", config.adminToken(), "uploads and deletes");
         Optional<UrlSigner> signer = config.signingKeys()

@@ -90,6 +90,19 @@ class OriginCommandTest {
     }
 
     @Test
+    void theUploadLimitsComeFromFlagsOrTheEnvironment() {
+        OriginConfig config = parse(Map.of("STREAMCDN_ORIGIN_MAX_DURATION", "2h",
+                "STREAMCDN_ORIGIN_MAX_UPLOADS_PER_CLIENT", "3"), "--max-resolution", "1920x1080");
+
+        assertThat(config.maxDuration()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(config.maxUploadsPerClient()).isEqualTo(3);
+        assertThat(config.maxResolution()).hasToString("1920x1080");
+        Run bad = run(Map.of(), "--max-resolution", "huge");
+        assertThat(bad.exitCode()).isEqualTo(RoleCommand.EXIT_BAD_CONFIG);
+        assertThat(bad.err().lines()).singleElement().asString().contains("--max-resolution", "'huge'");
+    }
+
+    @Test
     void aFlagWinsOverTheEnvironment() {
         assertThat(parse(Map.of("STREAMCDN_ORIGIN_PORT", "9191"), "--port", "9292").port()).isEqualTo(9292);
     }
@@ -116,7 +129,7 @@ class OriginCommandTest {
         assertThat(cli.execute("--help")).isZero();
         for (String flag : new String[] {"--host", "--port", "--data-dir", "--max-upload", "--encode-workers", "--ladder",
                 "--segment-seconds", "--x264-preset", "--audio-bitrate", "--encode-threads", "--public-url",
-                "--cors-origins", "--router-url"}) {
+                "--cors-origins", "--router-url", "--max-duration", "--max-resolution", "--max-uploads-per-client"}) {
             assertThat(out.toString()).contains(flag)
                     .contains(io.streamcdn.common.EnvironmentDefaults.variableFor("origin", flag));
         }

@@ -36,6 +36,29 @@ class OriginConfigTest {
         assertThat(config.corsOrigins()).containsExactly("*");
         assertThat(config.videosDir()).isEqualTo(config.dataDir().resolve("videos"));
         assertThat(config.routerUrl()).isEmpty();
+        assertThat(config.maxDuration()).isEqualTo(java.time.Duration.ofHours(4));
+        assertThat(config.maxResolution()).isEqualTo(new io.streamcdn.media.Resolution(4096, 2304));
+        assertThat(config.maxUploadsPerClient()).isEqualTo(2);
+    }
+
+    @Test
+    void uploadLimitsAreReadAsOperatorsWriteThemAndBadOnesNameTheirFlag() {
+        OriginConfig config = build(b -> b.maxDuration("90m").maxResolution("1920X1080").maxUploadsPerClient(5));
+
+        assertThat(config.mediaLimits().maxDuration()).isEqualTo(java.time.Duration.ofMinutes(90));
+        assertThat(config.mediaLimits().maxResolution()).isEqualTo(new io.streamcdn.media.Resolution(1920, 1080));
+        assertThat(config.maxUploadsPerClient()).isEqualTo(5);
+        assertThat(config.describe()).contains("max-duration=90m", "max-resolution=1920x1080", "max-uploads-per-client=5");
+        assertThatThrownBy(() -> build(b -> b.maxDuration("forever")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-duration").hasMessageContaining("forever");
+        assertThatThrownBy(() -> build(b -> b.maxDuration("0s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-duration 0s is outside 1s..30d");
+        assertThatThrownBy(() -> build(b -> b.maxResolution("8k")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-resolution").hasMessageContaining("'8k'");
+        assertThatThrownBy(() -> build(b -> b.maxResolution("8x8")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-resolution 8x8 is outside 16x16..");
+        assertThatThrownBy(() -> build(b -> b.maxUploadsPerClient(0)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-uploads-per-client 0 is outside 1..1000");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.streamcdn.common.http.AccessLog;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
 import io.streamcdn.common.security.UrlSigner;
@@ -68,7 +69,7 @@ public final class RouterServer {
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     /** Heartbeats are small; anything larger is not one. */
-    static final long MAX_HEARTBEAT_BYTES = 64 * 1024;
+    static final long MAX_HEARTBEAT_BYTES = RequestLimits.MAX_JSON_BODY_BYTES;
 
     private final RouterConfig config;
     private final RoleRuntime runtime;
@@ -172,7 +173,7 @@ public final class RouterServer {
     private static Future<List<HttpServer>> listen(Vertx vertx, RouterConfig config, Front front) {
         HttpServerOptions options;
         try {
-            options = ServerTls.configure(new HttpServerOptions().setHost(config.host())
+            options = ServerTls.configure(RequestLimits.applyTo(new HttpServerOptions()).setHost(config.host())
                     .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
                     .setTcpNoDelay(true), config.tls());
         } catch (IOException e) {
@@ -211,7 +212,8 @@ public final class RouterServer {
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(front::handle).listen().onSuccess(servers::add);
+            return vertx.createHttpServer(options).invalidRequestHandler(RequestLimits.refusals("router"))
+                    .requestHandler(front::handle).listen().onSuccess(servers::add);
         }
     }
 

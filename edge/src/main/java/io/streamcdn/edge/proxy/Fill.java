@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>
  * When the body is complete and its length checks, the file becomes a cache entry (if the response may be
  * stored); if the upstream breaks off, every viewer's response is aborted and nothing is stored.
+ * <p>
+ * When the disk fails (full, or failing: the file cannot be created or a write fails), the viewers already
+ * reading are still sent the whole body: from the failure on, the fill keeps the rest in memory, each chunk
+ * only until every viewer has read past it, and the upstream is paused while the slowest viewer is more
+ * than {@value #MAX_PENDING_BYTES} bytes behind, so memory stays bounded. Such a fill takes no new viewers
+ * (they start a fill of their own: the bytes before the failure are not in memory), stores nothing, and
+ * stops fetching when its last viewer leaves. Each failure is counted and logged by {@link CacheWriteFailures}.
  * <p>
  * Threads: the upstream response's callbacks run on the context that started the fill; file writes and
  * reads complete on the JDK's asynchronous-channel threads; viewers are woken on their own contexts. The
@@ -53,7 +61,7 @@ public final class Fill {
 
     /** What a fill needs from the edge: its cache, upstream, metrics and limits. */
     public record Setup(Vertx vertx, DiskCache cache, Upstream upstream, ProxyMetrics metrics, Clock clock,
-                        Duration defaultStaleIfError, long maxObjectBytes) {
+                        Duration defaultStaleIfError, long maxObjectBytes, CacheWriteFailures writeFailures) {
     }
 
     private final Setup setup;
@@ -68,6 +76,8 @@ public final class Fill {
     private volatile State state = State.WAITING;
     private volatile long written;
     private volatile boolean doNotStore;
+    /** The disk failed: the rest of the body is held in memory for the viewers reading it. */
+    private volatile boolean inMemory;
 
     // Guarded by this.
     private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
@@ -78,6 +88,12 @@ public final class Fill {
     private int readers;
     private boolean unregistered;
     private boolean closed;
+    /** In memory mode: bytes [0, fileBytes) are in the file, [spilledFrom, written) in {@link #spilled}. */
+    private long fileBytes;
+    private long spilledFrom;
+    private final ArrayDeque<Buffer> spilled = new ArrayDeque<>();
+    /** Each started viewer's next byte, so memory-held chunks go once every viewer has read past them. */
+    private final Map<Object, Long> cursors = new HashMap<>();
 
     private Context context;
     private HttpClientResponse response;
@@ -125,9 +141,12 @@ public final class Fill {
         doNotStore = true;
     }
 
-    /** Registers a viewer; false when the fill has already let go of its file (look in the cache instead). */
+    /**
+     * Registers a viewer; false when the fill has already let go of its file (look in the cache instead) or
+     * holds its body in memory from some point on (start another fill).
+     */
     synchronized boolean addReader() {
-        if (closed) {
+        if (closed || inMemory) {
             return false;
         }
         readers++;
@@ -137,6 +156,8 @@ public final class Fill {
     /** A viewer is done with the fill (whole, aborted, or gone). */
     void removeReader() {
         boolean close;
+        boolean resume;
+        boolean abandon;
         synchronized (this) {
             readers--;
             // Until the fill is unregistered (stored, or given up) a new viewer may still join it.
@@ -144,10 +165,63 @@ public final class Fill {
             if (close) {
                 closed = true;
             }
+            abandon = inMemory && readers == 0 && state == State.STREAMING;
+            resume = releaseSpilled();
         }
         if (close) {
             closeChannel();
         }
+        if (abandon) {
+            context.runOnContext(ignored -> abandon("every viewer left while the body was held in memory"));
+        } else if (resume) {
+            context.runOnContext(ignored -> response.resume());
+        }
+    }
+
+    /** A viewer starts reading at {@code position}. */
+    synchronized void track(Object reader, long position) {
+        cursors.put(reader, position);
+    }
+
+    /** A viewer has read up to {@code position}: memory-held chunks before every viewer's position can go. */
+    void advanced(Object reader, long position) {
+        boolean resume;
+        synchronized (this) {
+            cursors.put(reader, position);
+            resume = releaseSpilled();
+        }
+        if (resume) {
+            context.runOnContext(ignored -> response.resume());
+        }
+    }
+
+    /** A viewer stopped reading (done or gone); {@link #removeReader} follows. */
+    synchronized void untrack(Object reader) {
+        cursors.remove(reader);
+    }
+
+    /**
+     * Drops the memory-held chunks every viewer has read past; true when the upstream, paused for memory,
+     * may resume. Holding the lock. Nothing goes while a viewer that joined has not started reading.
+     */
+    private boolean releaseSpilled() {
+        if (!inMemory) {
+            return false;
+        }
+        if (readers == 0) {
+            spilled.clear();
+            spilledFrom = written;
+        } else if (cursors.size() >= readers) {
+            long slowest = cursors.values().stream().mapToLong(Long::longValue).min().orElse(written);
+            while (!spilled.isEmpty() && spilledFrom + spilled.peek().length() <= slowest) {
+                spilledFrom += spilled.poll().length();
+            }
+        }
+        if (paused && written - spilledFrom < MAX_PENDING_BYTES / 4) {
+            paused = false;
+            return true;
+        }
+        return false;
     }
 
     /** Calls {@code wake} (from any thread) whenever more bytes are readable or the body completes or breaks. */
@@ -159,10 +233,48 @@ public final class Fill {
         listeners.remove(wake);
     }
 
-    /** Reads up to {@code max} bytes at {@code position}; the handler runs on an I/O thread. */
+    /**
+     * Reads up to {@code max} bytes at {@code position} into a buffer's array from its start; the handler runs
+     * on an I/O thread, or on the caller's when the bytes are held in memory.
+     */
     void read(long position, int max, CompletionHandler<Integer, ByteBuffer> handler) {
+        if (inMemory) {
+            ByteBuffer copy;
+            synchronized (this) {
+                copy = position >= fileBytes ? copySpilled(position, max) : null;
+                if (copy == null && position >= fileBytes) {
+                    handler.failed(new IOException("bytes from " + position + " of " + key
+                            + " are no longer held in memory"), null);
+                    return;
+                }
+            }
+            if (copy != null) {
+                handler.completed(copy.position(), copy);
+                return;
+            }
+        }
         ByteBuffer target = ByteBuffer.allocate(max);
         channel.read(target, position, target, handler);
+    }
+
+    /** Up to {@code max} memory-held bytes from {@code position}; null when they were released. Holding the lock. */
+    private ByteBuffer copySpilled(long position, int max) {
+        if (position < spilledFrom) {
+            return null;
+        }
+        ByteBuffer copy = ByteBuffer.allocate((int) Math.min(max, Math.max(0, written - position)));
+        long offset = spilledFrom;
+        for (Buffer chunk : spilled) {
+            long chunkEnd = offset + chunk.length();
+            if (position < chunkEnd && copy.hasRemaining()) {
+                int from = (int) Math.max(0, position - offset);
+                int count = Math.min(copy.remaining(), chunk.length() - from);
+                copy.put(chunk.getBytes(from, from + count));
+                position += count;
+            }
+            offset = chunkEnd;
+        }
+        return copy;
     }
 
     /** Starts the upstream request, on the current context. */
@@ -219,13 +331,16 @@ public final class Fill {
         setup.vertx().executeBlocking(() -> AsynchronousFileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE), false).onComplete(opened -> {
             if (opened.failed()) {
-                LOG.error("cannot create {} for {}: {}", temp, key, opened.cause().toString());
-                upstream.request().reset();
-                fail(new FillOutcome.Failed(502, "cache_write_failed", "the edge could not write its cache: "
-                        + opened.cause().getMessage()));
-                return;
+                setup.writeFailures().record(key, opened.cause());
+                if (!holdInMemory(0)) {
+                    upstream.request().reset();
+                    fail(new FillOutcome.Failed(502, "cache_write_failed", "the edge could not write its cache: "
+                            + opened.cause().getMessage()));
+                    return;
+                }
+            } else {
+                channel = opened.result();
             }
-            channel = opened.result();
             try {
                 if (brokenEarly[0] != null) {
                     throw new IllegalStateException(brokenEarly[0].getMessage(), brokenEarly[0]);
@@ -261,7 +376,7 @@ public final class Fill {
             return null;
         }, false).onComplete(done -> {
             if (done.failed()) {
-                LOG.warn("could not record the revalidation of {}: {}", key, done.cause().toString());
+                setup.writeFailures().record(key, done.cause());
             }
             state = State.COMPLETE;
             finished(false);
@@ -270,16 +385,34 @@ public final class Fill {
     }
 
     private void onData(Buffer data) {
+        boolean memory;
         synchronized (this) {
-            pending.add(data);
-            pendingBytes += data.length();
-            if (!paused && pendingBytes > MAX_PENDING_BYTES) {
-                paused = true;
-                response.pause();
+            // Decided under the lock: a write failing on an I/O thread switches to memory under it too.
+            memory = inMemory;
+            if (memory) {
+                if (readers == 0) {
+                    return; // being abandoned: nobody needs these bytes
+                }
+                spilled.add(data);
+                written += data.length();
+                if (!paused && written - spilledFrom > MAX_PENDING_BYTES) {
+                    paused = true;
+                    response.pause();
+                }
+            } else {
+                pending.add(data);
+                pendingBytes += data.length();
+                if (!paused && pendingBytes > MAX_PENDING_BYTES) {
+                    paused = true;
+                    response.pause();
+                }
+                if (!writing) {
+                    writeNext();
+                }
             }
-            if (!writing) {
-                writeNext();
-            }
+        }
+        if (memory) {
+            wake();
         }
     }
 
@@ -324,11 +457,42 @@ public final class Fill {
 
             @Override
             public void failed(Throwable error, ByteBuffer source) {
-                LOG.error("writing {} to {} failed: {}", key, temp, error.toString());
+                setup.writeFailures().record(key, error);
+                boolean finish;
+                boolean pause = false;
+                synchronized (Fill.this) {
+                    // The buffer being written goes to memory whole (a short write may have put part of it in
+                    // the file: those bytes are ignored), with every one still waiting.
+                    long confirmed = written;
+                    if (!holdInMemory(confirmed)) {
+                        context.runOnContext(ignored -> {
+                            response.request().reset();
+                            abandon("the edge could not write its cache and nobody is reading: " + error.getMessage());
+                        });
+                        return;
+                    }
+                    spilled.add(Buffer.buffer(source.array()));
+                    spilled.addAll(pending);
+                    written = confirmed + pendingBytes; // pendingBytes counts the buffer being written too
+                    pending.clear();
+                    pendingBytes = 0;
+                    writing = false;
+                    finish = upstreamEnded;
+                    if (!paused && written - spilledFrom > MAX_PENDING_BYTES) {
+                        paused = true;
+                        pause = true;
+                    }
+                }
+                boolean pauseNow = pause;
                 context.runOnContext(ignored -> {
-                    response.request().reset();
-                    broken("the edge could not write its cache: " + error.getMessage());
+                    if (pauseNow) {
+                        response.pause();
+                    }
+                    if (finish) {
+                        finishBody();
+                    }
                 });
+                wake();
             }
         });
     }
@@ -350,7 +514,27 @@ public final class Fill {
         }
     }
 
-    /** On the fill's context, once every byte the upstream sent is in the file. */
+    /**
+     * Switches to holding the body in memory from {@code fromByte} on, when viewers are reading; false (and
+     * nothing changes) when none is. Stops taking new viewers. Holding the lock or on the fill's context.
+     */
+    private boolean holdInMemory(long fromByte) {
+        synchronized (this) {
+            if (readers == 0) {
+                return false;
+            }
+            if (inMemory) {
+                return true;
+            }
+            inMemory = true;
+            fileBytes = fromByte;
+            spilledFrom = fromByte;
+        }
+        onFinished.run(); // new viewers start a fill of their own
+        return true;
+    }
+
+    /** On the fill's context, once every byte the upstream sent is in the file (or memory). */
     private void finishBody() {
         if (state != State.STREAMING) {
             return;
@@ -363,7 +547,7 @@ public final class Fill {
         setup.metrics().upstreamBytes(length);
         state = State.COMPLETE;
         wake();
-        boolean store = head.freshness().storable() && !doNotStore && length <= setup.maxObjectBytes();
+        boolean store = head.freshness().storable() && !doNotStore && !inMemory && length <= setup.maxObjectBytes();
         if (!store) {
             LOG.debug("not storing {} ({} bytes, status {}, {})", key, length, head.status(), head.freshness());
             finished(false);
@@ -375,7 +559,7 @@ public final class Fill {
         setup.vertx().executeBlocking(() -> setup.cache().commit(cached, temp, prefetch), false)
                 .onComplete(committed -> {
                     if (committed.failed()) {
-                        LOG.error("could not store {} in the cache: {}", key, committed.cause().toString());
+                        setup.writeFailures().record(key, committed.cause());
                         deleteTemp();
                     } else {
                         setup.metrics().stored(length);
@@ -389,6 +573,21 @@ public final class Fill {
             return;
         }
         LOG.warn("fill of {} failed: {}", key, reason);
+        state = State.BROKEN;
+        wake();
+        finished(false);
+        deleteTemp();
+    }
+
+    /** Gives up a fill nobody reads any more, quietly: the reason was counted and logged where it arose. */
+    private void abandon(String reason) {
+        if (state == State.BROKEN || state == State.COMPLETE) {
+            return;
+        }
+        LOG.debug("fill of {} abandoned: {}", key, reason);
+        if (response != null) {
+            response.request().reset();
+        }
         state = State.BROKEN;
         wake();
         finished(false);

@@ -56,6 +56,7 @@ final class FillReader {
     }
 
     void start() {
+        fill.track(this, position);
         fill.onProgress(wake);
         response.closeHandler(ignored -> stop(false));
         pump();
@@ -109,6 +110,7 @@ final class FillReader {
         response.write(Buffer.buffer().appendBytes(bytes.array(), 0, read));
         position += read;
         sent += read;
+        fill.advanced(this, position);
         pump();
     }
 
@@ -117,6 +119,7 @@ final class FillReader {
             return;
         }
         finished = true;
+        fill.untrack(this);
         fill.removeProgressListener(wake);
         if (complete) {
             response.end();

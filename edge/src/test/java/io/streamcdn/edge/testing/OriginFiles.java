@@ -1,5 +1,6 @@
 package io.streamcdn.edge.testing;
 
+import io.streamcdn.origin.jobs.VideoRecord;
 import io.streamcdn.origin.testing.TestOrigin;
 
 import java.io.IOException;
@@ -40,6 +41,19 @@ public final class OriginFiles {
         Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minusSeconds(3600).plusMillis(random.nextInt(1000))));
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return content;
+    }
+
+    /**
+     * Records {@code id} in the origin's catalog as a ready video, as an encode would have: a restarted origin
+     * keeps its published folder (without a record it would delete it as an orphan).
+     */
+    public void catalogue(String id) throws IOException {
+        VideoRecord.Source source = new VideoRecord.Source("mov,mp4,m4a,3gp,3g2,mj2", "h264", 1280, 720, 30, 6, true);
+        String json = VideoRecord.queued(id, "published by the test", source, Instant.now()).toJson()
+                .put("state", "ready").put("progress", 1).encodePrettily();
+        Path record = videos.resolveSibling("catalog").resolve(id + ".json");
+        Files.createDirectories(record.getParent());
+        Files.writeString(record, json);
     }
 
     /** Requests for video files the origin has answered (any status), from {@code streamcdn_files_served_total}. */

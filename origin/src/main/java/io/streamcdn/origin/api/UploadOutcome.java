@@ -16,11 +16,17 @@ public enum UploadOutcome {
     ABORTED,
     /** No bytes: 400. */
     EMPTY,
-    /** Malformed request (content type, multipart fields): 400 or 415. */
+    /** A video longer or larger than --max-duration or --max-resolution: 422. */
+    OVER_LIMIT,
+    /** Malformed request (multipart fields, Content-Length): 400. */
     INVALID,
     /** Too many uploads at once: 503. */
     BUSY,
-    /** The origin failed to store it (disk full, I/O error): 500. */
+    /** Too many uploads at once from one client address: 429. */
+    CLIENT_LIMIT,
+    /** The data folder's disk is full: 507. */
+    NO_SPACE,
+    /** The origin failed to store it (an I/O error other than a full disk): 500. */
     FAILED;
 
     public String tag() {

@@ -1,27 +1,33 @@
 package io.streamcdn.origin.api;
 
+import io.streamcdn.common.http.RequestLimits;
 import io.streamcdn.origin.jobs.DataDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Streams an upload body to {@code uploads/{id}.part} as it arrives, never holding more than a few chunks
  * in memory: the body is piped into an {@link AsyncFile}, and when the disk falls behind the pipe pauses
  * the request, which stops reading the socket, which slows the client down (TCP flow control).
  *
- * <p>Two shapes are accepted. A raw body with {@code Content-Type: video/*} or
- * {@code application/octet-stream} (or none), titled by the query parameter {@code ?title=}; or
- * {@code multipart/form-data} with the file in the field {@code file} and an optional field {@code title}
- * (or the same query parameter). Without a title, the multipart file name stands in, else "Untitled".
+ * <p>Two shapes are accepted: {@code multipart/form-data} with the file in the field {@code file} and an
+ * optional field {@code title} (or the query parameter {@code ?title=}); or, with any other
+ * {@code Content-Type} or none, the raw body, titled by {@code ?title=}. Without a title, the multipart file
+ * name stands in, else "Untitled". Neither the {@code Content-Type} nor the file name decides what the file
+ * is: browsers and tools label videos {@code application/octet-stream}, {@code text/plain} or worse, and a
+ * label costs an attacker nothing. The probe decides, on the content.
+ *
+ * <p>Bodies stream in through {@link UploadSlots}: a few at once in all, fewer from one client address.
  *
  * <p>The size limit is enforced twice: a {@code Content-Length} over the limit is refused before a byte of
  * the body is read (a client that sent {@code Expect: 100-continue} never sends it; this class answers
@@ -42,13 +48,14 @@ public final class UploadReceiver {
     private final DataDirectory data;
     private final UploadLimits limits;
     private final UploadMetrics metrics;
-    private final AtomicInteger active = new AtomicInteger();
+    private final UploadSlots slots;
 
     public UploadReceiver(Vertx vertx, DataDirectory data, UploadLimits limits, UploadMetrics metrics) {
         this.vertx = vertx;
         this.data = data;
         this.limits = limits;
         this.metrics = metrics;
+        this.slots = new UploadSlots(limits);
     }
 
     public UploadLimits limits() {
@@ -66,11 +73,7 @@ public final class UploadReceiver {
      * @return the received file, or a failed future holding an {@link UploadRefused}
      */
     Future<ReceivedUpload> receive(HttpServerRequest request, String id) {
-        String type = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
-        boolean multipart = "multipart/form-data".equals(type);
-        if (!multipart && type != null && !type.equals("application/octet-stream") && !type.startsWith("video/")) {
-            return Future.failedFuture(UploadRefused.wrongContentType(type));
-        }
+        boolean multipart = "multipart/form-data".equals(mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE)));
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             long declared;
@@ -90,15 +93,17 @@ public final class UploadReceiver {
             // Only possible if a handler before ours let the body go by unread: nothing is left to store.
             return Future.failedFuture(UploadRefused.empty());
         }
-        if (active.incrementAndGet() > limits.maxConcurrent()) {
-            active.decrementAndGet();
-            return Future.failedFuture(UploadRefused.busy(limits.maxConcurrent()));
+        Runnable slot;
+        try {
+            slot = slots.take(request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
+        } catch (UploadRefused refused) {
+            return Future.failedFuture(refused);
         }
         Path part = data.upload(id);
         Future<ReceivedUpload> received = multipart ? multipart(request, id, part) : raw(request, id, part);
         continueIfExpected(request);
         return received
-                .andThen(ignored -> active.decrementAndGet())
+                .andThen(ignored -> slot.run())
                 .recover(error -> vertx.fileSystem().delete(part.toString())
                         .transform(ignored -> Future.failedFuture(error)));
     }
@@ -134,7 +139,7 @@ public final class UploadReceiver {
         fileWritten.future().onFailure(result::tryFail);
         request.end().onComplete(ended -> {
             if (ended.failed()) {
-                result.tryFail(UploadRefused.aborted("the client went away mid-upload: " + ended.cause().getMessage()));
+                result.tryFail(formFailure(ended.cause()));
             } else if (fileName[0] == null) {
                 result.tryFail(UploadRefused.badRequest("the form has no file; put the video in the field '" + FILE_FIELD + "'"));
             } else {
@@ -149,10 +154,25 @@ public final class UploadReceiver {
                 : fileWritten.future().transform(ignored -> Future.failedFuture(error)));
     }
 
+    /**
+     * Why a form could not be read: the client went away, or the form itself is refused while the client
+     * waits for an answer (a field over {@link RequestLimits#MAX_FORM_FIELD_BYTES}, a form that does not parse).
+     */
+    private static UploadRefused formFailure(Throwable cause) {
+        if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
+            return UploadRefused.aborted("the client went away mid-upload: " + cause.getMessage());
+        }
+        // Netty's words when a form field outgrows the server's maxFormAttributeSize.
+        if (String.valueOf(cause.getMessage()).contains("exceed allowed maximum capacity")) {
+            return UploadRefused.formFieldTooLarge(RequestLimits.MAX_FORM_FIELD_BYTES);
+        }
+        return UploadRefused.badRequest("the multipart form cannot be read: " + cause.getMessage());
+    }
+
     /** Pipes a (paused) body into a new file; completes with the byte count, or fails with an {@link UploadRefused}. */
     private Future<Long> toFile(CappedStream body, Path part) {
         return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-                .recover(error -> Future.failedFuture(UploadRefused.failed("the upload cannot be stored: " + error.getMessage())))
+                .recover(error -> Future.failedFuture(UploadRefused.storing(error, 0)))
                 .compose(file -> body.pipeTo(file).transform(piped -> {
                         if (piped.succeeded()) {
                             return body.bytes() == 0 ? Future.<Long>failedFuture(UploadRefused.empty())
@@ -168,8 +188,7 @@ public final class UploadReceiver {
                             return Future.failedFuture(UploadRefused.aborted("the client went away after "
                                     + body.bytes() + " bytes: " + piped.cause().getMessage()).after(body.bytes()));
                         }
-                        return Future.failedFuture(UploadRefused.failed("the upload cannot be stored: "
-                                + piped.cause().getMessage()).after(body.bytes()));
+                        return Future.failedFuture(UploadRefused.storing(piped.cause(), body.bytes()));
                     }));
     }
 

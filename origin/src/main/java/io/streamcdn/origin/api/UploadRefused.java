@@ -59,6 +59,11 @@ public final class UploadRefused extends RuntimeException {
                 "the upload is larger than this origin's limit of " + ByteSize.format(limit));
     }
 
+    static UploadRefused formFieldTooLarge(int limit) {
+        return new UploadRefused(UploadOutcome.TOO_LARGE, 413, "too_large",
+                "a form field is larger than the " + limit + " bytes this origin accepts; only the field 'file' may be large");
+    }
+
     static UploadRefused empty() {
         return new UploadRefused(UploadOutcome.EMPTY, 400, "empty_upload",
                 "the upload is empty; send the video file as the request body, or as the form field 'file'");
@@ -80,13 +85,18 @@ public final class UploadRefused extends RuntimeException {
         if (e instanceof MediaException.Corrupt) {
             return corrupt(e.getMessage());
         }
+        if (e instanceof MediaException.OverLimit over) {
+            return overLimit(over);
+        }
         return failed("the upload could not be examined: " + e.getMessage());
     }
 
-    static UploadRefused wrongContentType(String contentType) {
-        return new UploadRefused(UploadOutcome.INVALID, 415, "unsupported_content_type",
-                "Content-Type '" + contentType + "' is not accepted; send the file as the raw body with Content-Type "
-                        + "video/* or application/octet-stream, or as multipart/form-data with the field 'file'");
+    /** A video beyond --max-duration or --max-resolution: the reason names the limit and its flag. */
+    static UploadRefused overLimit(MediaException.OverLimit e) {
+        boolean duration = e.limit() == MediaException.OverLimit.Limit.DURATION;
+        return new UploadRefused(UploadOutcome.OVER_LIMIT, 422,
+                duration ? "duration_over_limit" : "resolution_over_limit",
+                e.getMessage() + " (this origin's " + (duration ? "--max-duration" : "--max-resolution") + ")");
     }
 
     static UploadRefused badRequest(String reason) {
@@ -101,6 +111,27 @@ public final class UploadRefused extends RuntimeException {
     static UploadRefused busy(int maxConcurrent) {
         return new UploadRefused(UploadOutcome.BUSY, 503, "busy",
                 "this origin is already receiving " + maxConcurrent + " uploads; retry in a moment");
+    }
+
+    static UploadRefused clientBusy(String client, int maxPerClient) {
+        return new UploadRefused(UploadOutcome.CLIENT_LIMIT, 429, "too_many_uploads",
+                "this client (" + client + ") is already sending " + maxPerClient + (maxPerClient == 1 ? " upload" : " uploads")
+                        + ", the most one client may send at once (--max-uploads-per-client); retry when one has finished");
+    }
+
+    /** The data folder's disk is full (or the file reached the largest size the system allows). */
+    static UploadRefused noSpace(long received, String cause) {
+        return new UploadRefused(UploadOutcome.NO_SPACE, 507, "insufficient_storage",
+                "the origin ran out of disk space after " + ByteSize.format(received) + " of this upload (" + cause
+                        + "); nothing of it was kept; retry later, or tell the operator", received);
+    }
+
+    /** A failure storing the upload: 507 when the disk is full, else 500. */
+    static UploadRefused storing(Throwable error, long received) {
+        if (DiskFull.causedBy(error)) {
+            return noSpace(received, DiskFull.describe(error));
+        }
+        return failed("the upload cannot be stored: " + error.getMessage()).after(received);
     }
 
     static UploadRefused failed(String reason) {

@@ -133,7 +133,7 @@ public final class VideoApi {
             return new Admitted(queue.submit(upload.id(), title, upload.file(), info), upload.bytes());
         } catch (IOException e) {
             Files.deleteIfExists(upload.file());
-            throw UploadRefused.failed("the upload could not be stored: " + e.getMessage()).after(upload.bytes());
+            throw UploadRefused.storing(e, upload.bytes());
         }
     }
 
@@ -153,7 +153,7 @@ public final class VideoApi {
         if (close) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
-        if (refused.outcome() == UploadOutcome.BUSY) {
+        if (refused.outcome() == UploadOutcome.BUSY || refused.outcome() == UploadOutcome.CLIENT_LIMIT) {
             response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         JsonErrors.send(response, refused.status(), refused.error(), refused.reason())

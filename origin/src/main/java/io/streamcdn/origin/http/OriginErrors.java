@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The origin's error responses: {@link JsonErrors} with the media pipeline's typed errors mapped to their
- * statuses (unsupported 415, corrupt 422, cancelled 409, any other encode failure 500).
+ * statuses (unsupported 415, corrupt and over-limit 422, cancelled 409, any other encode failure 500).
  * <pre>{@code
  * OriginErrors.handler().mount(router);   // after every route
  * }</pre>
@@ -32,6 +32,9 @@ public final class OriginErrors {
         }
         if (e instanceof MediaException.Corrupt) {
             return Optional.of(new ApiError(422, "corrupt_media", e.getMessage()));
+        }
+        if (e instanceof MediaException.OverLimit) {
+            return Optional.of(new ApiError(422, "over_limit", e.getMessage()));
         }
         if (e instanceof MediaException.Cancelled) {
             return Optional.of(new ApiError(409, "cancelled", e.getMessage()));

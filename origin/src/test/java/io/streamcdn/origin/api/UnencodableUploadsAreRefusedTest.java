@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real media files the origin cannot turn into a ladder, made small with FFmpeg's own CLI: a sound file without
- * picture, a 16K picture, and a video damaged in the middle. Each is answered with a 4xx and a reason before any
- * encode starts; nothing of it stays under the data folder, the catalog is unchanged and the origin keeps serving.
- * (Empty, truncated, non-video and over-limit uploads are in {@link UploadRefusalTest}.)
+ * picture and a video damaged in the middle. Each is answered with a 4xx and a reason before any encode starts;
+ * nothing of it stays under the data folder, the catalog is unchanged and the origin keeps serving. (Empty,
+ * truncated, non-video and over-size uploads are in {@link UploadRefusalTest}; 16K pictures, over-long videos and
+ * too many uploads from one client in {@link UploadLimitsTest}.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UnencodableUploadsAreRefusedTest {
@@ -64,18 +65,6 @@ class UnencodableUploadsAreRefusedTest {
 
         assertThat(error.getString("error")).isEqualTo("unsupported_media");
         assertThat(error.getString("reason")).contains("no video");
-    }
-
-    @Test
-    void a16kPictureIsRefusedWithTheLargestSizeTaken() throws Exception {
-        Path huge = media.resolve("16k.mp4");
-        FfmpegTools.ffmpeg("-f", "lavfi", "-i", "color=c=black:s=15360x8640:r=1:d=1", "-c:v", "libx264",
-                "-preset", "ultrafast", "-pix_fmt", "yuv420p", huge.toString());
-
-        JsonObject error = refused(origin.upload("?title=huge", "video/mp4", Files.readAllBytes(huge)), 415);
-
-        assertThat(error.getString("error")).isEqualTo("unsupported_media");
-        assertThat(error.getString("reason")).contains("15360x8640").contains("8192");
     }
 
     @Test

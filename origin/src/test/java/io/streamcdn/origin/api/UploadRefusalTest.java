@@ -41,7 +41,9 @@ class UploadRefusalTest {
 
     @BeforeAll
     void start() throws Exception {
-        origin = TestOrigin.start(dataDir, LIMIT);
+        // Every test client is 127.0.0.1: the global limit is reachable only when one client may take every slot.
+        origin = TestOrigin.start(dataDir, b -> b.maxUploadBytes(LIMIT)
+                .maxUploadsPerClient(UploadLimits.DEFAULT_MAX_CONCURRENT + 1));
     }
 
     @AfterAll
@@ -133,14 +135,6 @@ class UploadRefusalTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(response.body()).getString("reason")).contains("'file'");
-    }
-
-    @Test
-    void unknownContentTypeIsRefusedBeforeTheBodyIsRead() throws Exception {
-        HttpResponse<String> response = origin.upload("", "text/plain", "hello".getBytes(StandardCharsets.UTF_8));
-
-        assertThat(response.statusCode()).isEqualTo(415);
-        assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("unsupported_content_type");
     }
 
     @Test

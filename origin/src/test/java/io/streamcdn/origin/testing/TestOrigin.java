@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A real {@link OriginServer} at 127.0.0.1 on a free port, over a real data directory, with the real media
@@ -42,14 +43,19 @@ public final class TestOrigin implements AutoCloseable {
 
     /** A real {@link OriginServer} on 127.0.0.1, a free port, over {@code dataDir}. */
     public static TestOrigin start(Path dataDir, long maxUploadBytes) throws Exception {
-        return start(dataDir, maxUploadBytes, b -> b);
+        return start(dataDir, b -> b.maxUploadBytes(maxUploadBytes));
     }
 
     /** As {@link #start(Path, long)}, with the configuration {@code customize} adjusts (signing keys, say). */
     public static TestOrigin start(Path dataDir, long maxUploadBytes,
                                    java.util.function.UnaryOperator<OriginConfig.Builder> customize) throws Exception {
-        OriginConfig config = customize.apply(OriginConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
-                .maxUploadBytes(maxUploadBytes).encodeWorkers(1).encoderSettings(SETTINGS)).build();
+        return start(dataDir, b -> customize.apply(b.maxUploadBytes(maxUploadBytes)));
+    }
+
+    /** The same, with further settings ({@code b -> b.maxUploadsPerClient(4)}). */
+    public static TestOrigin start(Path dataDir, UnaryOperator<OriginConfig.Builder> settings) throws Exception {
+        OriginConfig config = settings.apply(OriginConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+                .encodeWorkers(1).encoderSettings(SETTINGS)).build();
         OriginServer server = OriginServer.start(config).toCompletionStage().toCompletableFuture()
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
         return new TestOrigin(server, DataDirectory.open(dataDir));
