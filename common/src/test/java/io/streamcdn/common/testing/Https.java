@@ -29,12 +29,14 @@ public final class Https {
         try {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions()
                     .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setSsl(true).setVerifyHost(true)
+                    // A loaded 2-core machine can take longer than Vert.x's 10 s default for a first handshake.
+                    .setSslHandshakeTimeout(60).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(trustedCertificatePem))));
             return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url))
                     .compose(request -> request.send())
                     .compose(response -> response.body().map(body -> new Answer(response.version(),
                             response.statusCode(), body.toString())))
-                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                    .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
