@@ -108,22 +108,22 @@ public final class RoleCommand {
         }
         int flagWidth = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
         int variableWidth = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+        int keyWidth = rows.stream().mapToInt(r -> r[2].length()).max().orElse(0);
+        boolean oneLine = 2 + flagWidth + 2 + variableWidth + 2 + keyWidth <= width;
         String newline = System.lineSeparator();
         StringBuilder table = new StringBuilder(String.join(newline, "",
                 "Every setting has three names: a flag, an environment variable and a key of",
                 "the --config file. A flag wins over the environment, which wins over the file,",
                 "which wins over the built-in default.", ""));
-        int keyWidth = rows.stream().mapToInt(r -> r[2].length()).max().orElse(0);
-        boolean oneLine = 2 + flagWidth + 2 + variableWidth + 2 + keyWidth <= width;
         for (String[] row : rows) {
             String flagAndVariable = String.format("  %-" + flagWidth + "s  %-" + variableWidth + "s", row[0], row[1]);
             if (oneLine) {
                 table.append(flagAndVariable).append("  ").append(row[2]);
             } else {
-                table.append(flagAndVariable.stripTrailing()).append(System.lineSeparator())
+                table.append(flagAndVariable.stripTrailing()).append(newline)
                         .append(" ".repeat(flagWidth + 4)).append("key: ").append(row[2]);
             }
-            table.append(System.lineSeparator());
+            table.append(newline);
         }
         return table.toString();
     }

@@ -128,19 +128,23 @@ final class RoleProcess implements AutoCloseable {
         throw new AssertionError("no such line from " + role + " within 60 s: " + output());
     }
 
+    /**
+     * Until {@code /health} answers (120 s at most). Each try may take 10 s: on a loaded machine a new JVM answers
+     * its first requests slowly, and a try abandoned early only queues one more request behind it.
+     */
     private void awaitListening() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             if (!process.isAlive()) {
                 throw new AssertionError(role + " exited with status " + process.exitValue() + ": " + output());
             }
             try {
-                http.send(HttpRequest.newBuilder(URI.create(url("/health"))).timeout(Duration.ofSeconds(1)).build(),
+                http.send(HttpRequest.newBuilder(URI.create(url("/health"))).timeout(Duration.ofSeconds(10)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 return;
             } catch (ConnectException | java.net.http.HttpTimeoutException notYet) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(role + " did not listen within 60 s: " + output());
+                    throw new AssertionError(role + " did not listen within 120 s: " + output());
                 }
                 Thread.sleep(100);
             }

@@ -117,7 +117,7 @@ class DistributionTest {
     }
 
     @Test
-    void aRoleStartedFromTheArchiveWithItsExampleConfigServesAndStopsCleanly() throws Exception {
+    void aRouterStartedFromTheArchiveWithItsExampleConfigServesAndExits0OnSigterm() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -149,6 +149,7 @@ class DistributionTest {
             router.toHandle().destroy(); // SIGTERM, as systemctl stop
             assertThat(router.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(router.exitValue()).as(Files.readString(log)).isZero();
+            assertThat(Files.readString(log)).contains("stopping router (SIGTERM)", "router stopped");
         } finally {
             router.destroyForcibly();
         }
