@@ -106,7 +106,7 @@ class EdgesServeCachedAndStaleCopiesWhileTheOriginIsDownTest {
 
     /** Waits (the edge probes its upstream every 5 s) until /health says {@code status}; it answers 200 all along. */
     private static void awaitHealth(TestEdge edge, String status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             HttpResponse<byte[]> health = edge.get("/health");
             assertThat(health.statusCode()).isEqualTo(200);

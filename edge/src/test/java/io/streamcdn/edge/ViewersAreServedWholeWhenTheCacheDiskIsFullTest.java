@@ -56,6 +56,7 @@ class ViewersAreServedWholeWhenTheCacheDiskIsFullTest {
                             "--origin", "http://127.0.0.1:" + origin.port(), "--cache-dir", cacheDir.toString(),
                             "--cache-max", "100m", "--prefetch", "0"))) {
                 System.out.println("small disk made by " + edge.method());
+                long started = System.nanoTime();
 
                 HttpResponse<byte[]> alone = get(OriginFiles.url("diskfull", "720p/seg-00001.m4s"));
                 assertThat(alone.statusCode()).isEqualTo(200);
@@ -88,8 +89,9 @@ class ViewersAreServedWholeWhenTheCacheDiskIsFullTest {
 
                 double failures = metric("streamcdn_edge_cache_write_failures_total");
                 assertThat(failures).as("each failed fill counted").isGreaterThanOrEqualTo(3);
-                assertThat(edge.lines().stream().filter(line -> line.contains("a cache write failed")))
-                        .as("one log line for %s failures within a minute", failures).hasSize(1);
+                long minutes = Duration.ofNanos(System.nanoTime() - started).toMinutes(); // 0 unless the machine crawls
+                assertThat(edge.lines().stream().filter(line -> line.contains("a cache write failed")).count())
+                        .as("log lines for %s failures in %d whole minutes", failures, minutes).isBetween(1L, 1 + minutes);
                 assertThat(edge.lines()).noneMatch(line -> line.contains("ERROR"));
                 awaitEmpty(edge.folder().resolve("tmp"));
 

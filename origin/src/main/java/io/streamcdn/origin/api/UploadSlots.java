@@ -37,11 +37,6 @@ final class UploadSlots {
         return () -> release(client);
     }
 
-    /** Uploads streaming in now. */
-    synchronized int inUse() {
-        return inUse;
-    }
-
     private synchronized void release(String client) {
         inUse--;
         byClient.computeIfPresent(client, (key, count) -> count > 1 ? count - 1 : null);

@@ -77,7 +77,12 @@ public final class TestRouter implements AutoCloseable {
 
     /** Waits (up to 10 s) until the registry satisfies {@code condition}. */
     public void await(Predicate<JsonArray> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        await(condition, what, Duration.ofSeconds(10));
+    }
+
+    /** Waits (up to {@code timeout}) until the registry satisfies {@code condition}. */
+    public void await(Predicate<JsonArray> condition, String what, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(edges())) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("gave up waiting for " + what + ": " + edges().encodePrettily());
