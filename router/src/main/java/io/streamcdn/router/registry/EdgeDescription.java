@@ -151,7 +151,10 @@ public final class EdgeDescription {
             boolean portOk = uri.getPort() == -1 || (uri.getPort() >= 1 && uri.getPort() <= 65_535);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getQuery() == null
                     && portOk) {
-                return uri;
+                // Schemes are case-insensitive (RFC 3986 3.1) but HTTP clients compare them as written: "HTTPS://"
+                // would not be checked over TLS, or not at all (found by HeartbeatFuzzTest). Kept in lower case.
+                return scheme.equals(uri.getScheme()) ? uri
+                        : new URI(scheme + uri.toString().substring(uri.getScheme().length()));
             }
         } catch (URISyntaxException e) {
             // refused below
