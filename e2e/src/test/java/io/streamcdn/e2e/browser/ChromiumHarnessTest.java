@@ -4,6 +4,7 @@ import com.microsoft.playwright.Page;
 import io.streamcdn.media.testing.TestMedia;
 import io.streamcdn.origin.testing.TestOrigin;
 import io.vertx.core.json.JsonObject;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,8 +72,8 @@ class ChromiumHarnessTest {
                         return {errors: smoke.errors, supported: smoke.supported, segments: smoke.segments,
                                 time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames,
                                 width: v.videoWidth, height: v.videoHeight}; }""");
-        assertThat(state.get("errors")).as("page errors").asList().isEmpty();
-        assertThat(state.get("supported")).as("MSE types").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        assertThat(state.get("errors")).as("page errors").asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
+        assertThat(state.get("supported")).as("MSE types").asInstanceOf(InstanceOfAssertFactories.MAP)
                 .hasSize(2).allSatisfy((type, supported) -> assertThat(supported).as(String.valueOf(type)).isEqualTo(true));
         assertThat(((Number) state.get("segments")).intValue()).as("segments appended (both tracks)").isGreaterThanOrEqualTo(10);
         assertThat(((Number) state.get("time")).doubleValue()).isGreaterThanOrEqualTo(3.0);
