@@ -141,7 +141,7 @@ async function main() {
           + `decoded=${last.decodedFrames} errors=${last.errors}`);
       }
     }
-    const dump = await send('Runtime.evaluate', { expression: 'JSON.stringify({segments: window.streamcdn.segments, events: window.streamcdn.events, stats: window.streamcdn.stats(), abr: window.streamcdn.abr})', returnByValue: true });
+    const dump = await send('Runtime.evaluate', { expression: 'JSON.stringify({segments: window.streamcdn.segments, events: window.streamcdn.events, decisions: window.streamcdn.decisions || [], stats: window.streamcdn.stats(), abr: window.streamcdn.abr})', returnByValue: true });
     const data = JSON.parse(dump.result.value);
     if (o.dump) {
       writeFileSync(o.dump, JSON.stringify(data, null, 1));

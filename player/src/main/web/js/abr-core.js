@@ -46,7 +46,8 @@ export const DEFAULTS = Object.freeze({
   minSizeRatio: 0.5,
   maxSizeRatio: 1.2,
   abandonAfterMs: 500,    // a download is judged only after this long ...
-  abandonBudget: 0.8,     // ... and abandoned when it would not end within this share of the buffer
+  abandonBudget: 0.8,     // ... and abandoned when it would not end within this share of the buffer,
+  refetchBudget: 0.4,     // for a rung that arrives within this share (a link that just fell may fall further)
 });
 
 /** Harmonic mean of positive numbers (0 for none). */
@@ -266,11 +267,13 @@ export class AbrCore {
     if (remaining <= budget) {
       return -1;
     }
-    // The whole segment again at a lower rung, at the rate seen: the highest that fits the budget, else the lowest.
+    // The whole segment again at a lower rung, at the rate seen: the highest that arrives well within the
+    // buffer, else the lowest.
     const costs = this.costs();
+    const refetch = Math.max(0, p.bufferSeconds) * o.refetchBudget;
     let choice = 0;
     for (let r = index - 1; r > 0; r--) {
-      if ((costs[r] * p.segmentSeconds) / kbps <= budget) {
+      if ((costs[r] * p.segmentSeconds) / kbps <= refetch) {
         choice = r;
         break;
       }
