@@ -45,7 +45,8 @@ export const DEFAULTS = Object.freeze({
   sizeHalfLife: 4,        // segments; the average of real size / declared rate
   minSizeRatio: 0.5,
   maxSizeRatio: 1.2,
-  abandonAfterMs: 500,    // a download is judged only after this long ...
+  abandonAfterMs: 500,    // a download is judged only after this long, and this share of the buffer (a busy
+  abandonWaitShare: 0.25, // machine or proxy stalls for a second or two: not a reason to throw a download away) ...
   abandonBudget: 0.8,     // ... and abandoned when it would not end within this share of the buffer,
   refetchBudget: 0.4,     // for a rung that arrives within this share (a link that just fell may fall further)
 });
@@ -63,6 +64,16 @@ export function harmonicMean(values) {
 }
 
 /** The highest rung index whose bitrate is at most `kbps` (0 when none is). `rungs` ascend. */
+/** Median of numbers (0 for none). */
+export function median(values) {
+  if (values.length === 0) {
+    return 0;
+  }
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export function highestBelow(rungs, kbps) {
   let index = 0;
   for (let i = 0; i < rungs.length; i++) {
@@ -170,22 +181,23 @@ export class AbrCore {
     const cap = this.rungs[this.rungs.length - 1] * this.options.maxSampleFactor;
     const kbps = Math.min(cap, measured);
     this.samples.push(kbps);
+    const alpha = 1 - Math.pow(0.5, 1 / this.options.fastHalfLife);
+    this.fast = this.accepted === 0 ? kbps : this.fast + alpha * (kbps - this.fast);
     if (this.samples.length > this.options.window) {
       this.samples.shift();
     }
-    const alpha = 1 - Math.pow(0.5, 1 / this.options.fastHalfLife);
-    this.fast = this.accepted === 0 ? kbps : this.fast + alpha * (kbps - this.fast);
     this.accepted++;
   }
 
-  /** The throughput estimate in kbit/s (0 before the first sample). */
+  /**
+   * The throughput estimate in kbit/s (0 before the first sample): the harmonic mean of the window or, when
+   * lower, the fast EWMA (the link is dropping: believe it after one segment).
+   */
   estimate() {
     if (this.samples.length === 0) {
       return 0;
     }
-    const harmonic = harmonicMean(this.samples);
-    // Dropping: the newest samples are below the window's mean; believe the fast average as soon as it is lower.
-    return Math.min(harmonic, this.fast);
+    return Math.min(harmonicMean(this.samples), this.fast);
   }
 
   /** Safe throughput times the buffer factor: the highest bitrate we are willing to fetch now. */
@@ -251,14 +263,15 @@ export class AbrCore {
   /**
    * Whether to give up on the video segment downloading now and fetch it again at a lower rung, because at
    * the rate it is arriving the buffer would run dry first. Returns the rung to switch to, or -1 to go on.
-   * The part already downloaded is a throughput sample (the newest, and usually the worst, news about the
-   * link), so it is added to the estimate when the answer is to abandon.
+   * The rate seen so far (the newest, and usually the worst, news about the link) pulls the fast average down
+   * when the answer is to abandon.
    * @param p {bytesLoaded, bytesTotal, elapsedMs, bufferSeconds, segmentSeconds, index}
    */
   abandon(p) {
     const o = this.options;
     const index = clampIndex(p.index, this.rungs.length);
-    if (index === 0 || !(p.elapsedMs >= o.abandonAfterMs) || !(p.bytesLoaded > 0) || !(p.bytesTotal > p.bytesLoaded)) {
+    const wait = Math.max(o.abandonAfterMs, o.abandonWaitShare * Math.max(0, p.bufferSeconds) * 1000);
+    if (index === 0 || !(p.elapsedMs >= wait) || !(p.bytesLoaded > 0) || !(p.bytesTotal > p.bytesLoaded)) {
       return -1;
     }
     const kbps = (p.bytesLoaded * 8) / p.elapsedMs;
@@ -281,7 +294,9 @@ export class AbrCore {
     if ((costs[choice] * p.segmentSeconds) / kbps >= remaining) {
       return -1; // starting over would not be sooner than finishing
     }
-    this.push(kbps);
+    // A partial download over a second or two is a rough measure: it moves the fast average (the next
+    // decision sees the drop) but does not sit in the harmonic window for five segments.
+    this.fast = Math.min(this.fast, kbps);
     this.follow(choice);
     this.last = { index: choice, reason: 'abandon: ' + Math.round(kbps) + ' kbps would empty the buffer' };
     return choice;
