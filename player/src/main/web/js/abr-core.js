@@ -191,13 +191,16 @@ export class AbrCore {
 
   /**
    * The throughput estimate in kbit/s (0 before the first sample): the harmonic mean of the window or, when
-   * lower, the fast EWMA (the link is dropping: believe it after one segment).
+   * lower, the fast EWMA (the link is dropping: believe it after one segment). With `lowBuffer`, the newest
+   * sample alone when it is lower still: no time to wait for a second opinion.
    */
-  estimate() {
-    if (this.samples.length === 0) {
+  estimate(lowBuffer = false) {
+    const n = this.samples.length;
+    if (n === 0) {
       return 0;
     }
-    return Math.min(harmonicMean(this.samples), this.fast);
+    const estimate = Math.min(harmonicMean(this.samples), this.fast);
+    return lowBuffer ? Math.min(estimate, this.samples[n - 1]) : estimate;
   }
 
   /** Safe throughput times the buffer factor: the highest bitrate we are willing to fetch now. */
@@ -206,7 +209,7 @@ export class AbrCore {
     const reservoir = Math.max(o.reservoirSeconds, 2 * segmentSeconds);
     const target = Math.max(targetSeconds || 0, reservoir + 2 * segmentSeconds);
     const fill = Math.min(1, Math.max(0, (bufferSeconds - reservoir) / (target - reservoir)));
-    return this.estimate() * o.safety * (1 + o.bufferBoost * fill);
+    return this.estimate(bufferSeconds < reservoir) * o.safety * (1 + o.bufferBoost * fill);
   }
 
   /**
