@@ -132,16 +132,30 @@ test('fast start: the lowest rung first, then the highest below half the first e
 test('a download that would empty the buffer is abandoned for a rung that arrives in time', () => {
   const core = new AbrCore(LADDER);
   play(core, () => 6000, 30);
-  // 2850 kbps segment (1.4 MB) arriving at 600 kbps with 6 s buffered: 18 s more to go
-  const choice = core.abandon({ bytesLoaded: 75_000, bytesTotal: 1_425_000, elapsedMs: 1000, bufferSeconds: 6,
+  // 2850 kbps segment (1.4 MB) arriving at 600 kbps with 6 s buffered: 17 s more to go
+  const choice = core.abandon({ bytesLoaded: 150_000, bytesTotal: 1_425_000, elapsedMs: 2000, bufferSeconds: 6,
     segmentSeconds: SEGMENT, index: 4 });
   assert.ok(choice >= 0 && choice <= 1, 'choice ' + choice);
-  assert.ok(core.estimate() < 3000, 'the partial download counts: ' + core.estimate());
+  assert.ok(core.estimate() <= 600, 'the rate seen counts at once: ' + core.estimate());
+  // the slow partial download does not hold the estimate down once full segments arrive fast again
+  play(core, () => 6000, 3);
+  assert.ok(core.estimate() > 3000, 'recovered: ' + core.estimate());
   // a download that finishes in time is left alone
   const calm = new AbrCore(LADDER);
   play(calm, () => 6000, 30);
   assert.equal(calm.abandon({ bytesLoaded: 700_000, bytesTotal: 1_425_000, elapsedMs: 1000, bufferSeconds: 15,
     segmentSeconds: SEGMENT, index: 4 }), -1);
+});
+
+test('a download stalled for a second or two with a comfortable buffer is waited out, not thrown away', () => {
+  const core = new AbrCore(LADDER);
+  play(core, () => 6000, 30);
+  // 1.5 s in, almost nothing arrived (a busy machine, a stalled proxy); 15 s buffered
+  assert.equal(core.abandon({ bytesLoaded: 20_000, bytesTotal: 1_425_000, elapsedMs: 1500, bufferSeconds: 15,
+    segmentSeconds: SEGMENT, index: 4 }), -1);
+  // still nothing after a quarter of the buffer: now it goes
+  assert.ok(core.abandon({ bytesLoaded: 30_000, bytesTotal: 1_425_000, elapsedMs: 4000, bufferSeconds: 13,
+    segmentSeconds: SEGMENT, index: 4 }) >= 0);
 });
 
 test('rungs are judged by what their segments weigh, not by the peak rate the MPD declares', () => {

@@ -62,7 +62,7 @@ class Link {
     let left = bytes * 8 / 1e6; // megabits
     for (let guard = 0; guard < 1e6; guard++) {
       const rate = this.mbpsAt(t);
-      const until = this.nextChange(t);
+      const until = Math.max(this.nextChange(t), t + 1e-6);
       const can = rate * (until - t);
       if (can >= left) return t + left / rate;
       left -= can;
@@ -158,16 +158,19 @@ function arrivedBy(link, start, bytes, t) {
   let u = start + RTT;
   let got = 0; // megabits
   while (u < t) {
-    const until = Math.min(link.nextChange(u), t);
+    const until = Math.min(Math.max(link.nextChange(u), u + 1e-6), t);
     got += link.mbpsAt(u) * (until - u);
     u = until;
   }
   return Math.min(bytes, got * 1e6 / 8);
 }
 
-export function simulate(rows, policy, { seed = 7, log = null, target: bufferTarget = 18, topTarget = 30 } = {}) {
+export function simulate(rows, policy, { seed = 7, log = null, target: bufferTarget = 18, topTarget = 30, hiccups = 0 } = {}) {
   const link = new Link(rows);
   const factor = sizes(seed);
+  // A loaded machine: now and then a download stalls for a second or two whatever the link (a starved proxy
+  // or browser), which the player cannot tell from the network.
+  const stall = sizes(seed * 31 + 1).map(x => ((x - 0.75) * 2 < hiccups ? 1 + 2 * ((x * 7919) % 1) : 0));
   let now = 0;          // wall clock
   let buffer = 0;       // seconds ahead of the playhead
   let playing = false;
@@ -196,7 +199,7 @@ export function simulate(rows, policy, { seed = 7, log = null, target: bufferTar
     }
     let { index } = policy.decide({ bufferSeconds: buffer, segmentSeconds: SEGMENT, targetSeconds: bufferTarget });
     let bytes = NOMINAL[index] * 1000 / 8 * SEGMENT * factor[i];
-    let end = link.transfer(now, bytes);
+    let end = link.transfer(now, bytes) + stall[i];
     // Abandonment: the policy looks at the download every 250 ms while it runs.
     if (playing && policy.abandon) {
       for (let t = now + 0.25; t < end; t += 0.25) {
@@ -264,6 +267,7 @@ function main(argv) {
   let verbose = false;
   let only = null;
   let target = 18;
+  let hiccups = 0;
   let topTarget = 30;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--policy') policyName = argv[++i];
@@ -274,6 +278,7 @@ function main(argv) {
     else if (argv[i] === '--only') only = argv[++i];
     else if (argv[i] === '--target') target = Number(argv[++i]);
     else if (argv[i] === '--top-target') topTarget = Number(argv[++i]);
+    else if (argv[i] === '--hiccups') hiccups = Number(argv[++i]);
     else if (argv[i] === '--declared') {
       const f = Number(argv[++i]);
       LADDER = NOMINAL.map(r => r * f);
@@ -283,7 +288,7 @@ function main(argv) {
   const results = [];
   for (const file of listTraces(dir)) {
     if (only && !file.includes(only)) continue;
-    const r = simulate(readTrace(file), make(), { log: only ? console.log : null, target, topTarget });
+    const r = simulate(readTrace(file), make(), { log: only ? console.log : null, target, topTarget, hiccups });
     results.push(r);
     if (verbose) {
       console.log(`${file.split('/').slice(-2).join('/')}\t${r.qoe.toFixed(1)}\t${r.bitrate.toFixed(2)}\t${r.rebuffer.toFixed(1)}\t${r.switches}`);
@@ -291,7 +296,7 @@ function main(argv) {
   }
   const mean = k => results.reduce((a, r) => a + r[k], 0) / results.length;
   const playSeconds = SEGMENTS * SEGMENT;
-  console.log(`${policyName} declared=${(LADDER[0] / NOMINAL[0]).toFixed(2)}x target=${target}/${topTarget} ${JSON.stringify(overrides)} traces=${results.length} qoe=${mean('qoe').toFixed(2)} `
+  console.log(`${policyName} hiccups=${hiccups} declared=${(LADDER[0] / NOMINAL[0]).toFixed(2)}x target=${target}/${topTarget} ${JSON.stringify(overrides)} traces=${results.length} qoe=${mean('qoe').toFixed(2)} `
     + `bitrate=${mean('bitrate').toFixed(3)} rebufferRatio=${(mean('rebuffer') / playSeconds * 100).toFixed(2)}% `
     + `switches=${mean('switches').toFixed(1)} abandons=${mean('abandons').toFixed(1)} startup=${mean('startup').toFixed(2)}`);
 }

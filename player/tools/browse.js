@@ -141,7 +141,7 @@ async function main() {
           + `decoded=${last.decodedFrames} errors=${last.errors}`);
       }
     }
-    const dump = await send('Runtime.evaluate', { expression: 'JSON.stringify({segments: window.streamcdn.segments, events: window.streamcdn.events, stats: window.streamcdn.stats(), abr: window.streamcdn.abr})', returnByValue: true });
+    const dump = await send('Runtime.evaluate', { expression: 'JSON.stringify({segments: window.streamcdn.segments, events: window.streamcdn.events, decisions: window.streamcdn.decisions || [], resources: performance.getEntriesByType("resource").map(e => ({name: e.name.replace(location.origin, ""), start: Math.round(e.startTime), end: Math.round(e.responseEnd), size: e.transferSize})).slice(0, 40), stats: window.streamcdn.stats(), abr: window.streamcdn.abr})', returnByValue: true });
     const data = JSON.parse(dump.result.value);
     if (o.dump) {
       writeFileSync(o.dump, JSON.stringify(data, null, 1));

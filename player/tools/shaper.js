@@ -3,12 +3,16 @@
 // with a fixed round trip before each response starts. A development aid for trying the player's ABR on
 // real traces in a real browser; bench/qoe has the benchmark's own shaping proxy.
 //
-//   node tools/shaper.js --listen 18280 --upstream http://127.0.0.1:18180 --trace FILE [--rtt-ms 80]
+//   node tools/shaper.js --listen 18280 --upstream http://127.0.0.1:18180 --trace FILE [--rtt-ms 80] [--web]
 //
-// The trace clock starts at the first request.
+// The trace clock starts at the first request. --web serves the player's pages from this checkout
+// (src/main/web, dash.js from node_modules) instead of the origin's copy, unshaped: try a change without
+// rebuilding the origin.
 
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, normalize, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -22,6 +26,23 @@ const rows = readFileSync(opt('--trace'), 'utf8').trim().split('\n').map(l => l.
   .filter(r => r.length >= 2 && Number.isFinite(r[1]));
 const period = rows[rows.length - 1][0] + (rows.length > 1 ? rows[1][0] - rows[0][0] : 1);
 let clockStart = null;
+const web = args.includes('--web') ? join(dirname(fileURLToPath(import.meta.url)), '..', 'src/main/web') : null;
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css',
+  '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+/** The checkout's own copy of a page or script, or null. */
+function localFile(url) {
+  const path = decodeURIComponent(url.split('?')[0]);
+  if (path === '/player-config.json') {
+    return { type: 'application/json', body: Buffer.from('{"originUrl":"","routerUrl":null}') };
+  }
+  const vendor = /^\/vendor\/dashjs-[^/]+\/(.+)$/.exec(path);
+  const file = vendor ? join(web, '..', '..', '..', 'node_modules/dashjs/dist/modern/umd', vendor[1])
+    : join(web, normalize(path === '/' ? '/index.html' : path));
+  if (!vendor && !file.startsWith(web)) return null;
+  if (!existsSync(file) || !statSync(file).isFile()) return null;
+  return { type: TYPES[extname(file)] || 'application/octet-stream', body: readFileSync(file) };
+}
 
 function mbpsNow() {
   const t = ((Date.now() - clockStart) / 1000) % period;
@@ -75,6 +96,12 @@ setInterval(() => {
 }, TICK);
 
 http.createServer((req, res) => {
+  if (web && !req.url.startsWith('/videos/') && !req.url.startsWith('/api/')) {
+    const file = localFile(req.url);
+    res.writeHead(file ? 200 : 404, { 'content-type': file ? file.type : 'text/plain', 'cache-control': 'no-store' });
+    res.end(file ? file.body : 'not found');
+    return;
+  }
   if (clockStart === null) clockStart = Date.now();
   const headers = { ...req.headers, host: upstream.host };
   const up = http.request({ hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (ur) => {

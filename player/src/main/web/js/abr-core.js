@@ -45,8 +45,10 @@ export const DEFAULTS = Object.freeze({
   sizeHalfLife: 4,        // segments; the average of real size / declared rate
   minSizeRatio: 0.5,
   maxSizeRatio: 1.2,
-  abandonAfterMs: 500,    // a download is judged only after this long ...
-  abandonBudget: 0.8,     // ... and abandoned when it would not end within this share of the buffer
+  abandonAfterMs: 500,    // a download is judged only after this long, and this share of the buffer (a busy
+  abandonWaitShare: 0.25, // machine or proxy stalls for a second or two: not a reason to throw a download away) ...
+  abandonBudget: 0.8,     // ... and abandoned when it would not end within this share of the buffer,
+  refetchBudget: 0.4,     // for a rung that arrives within this share (a link that just fell may fall further)
 });
 
 /** Harmonic mean of positive numbers (0 for none). */
@@ -62,6 +64,16 @@ export function harmonicMean(values) {
 }
 
 /** The highest rung index whose bitrate is at most `kbps` (0 when none is). `rungs` ascend. */
+/** Median of numbers (0 for none). */
+export function median(values) {
+  if (values.length === 0) {
+    return 0;
+  }
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export function highestBelow(rungs, kbps) {
   let index = 0;
   for (let i = 0; i < rungs.length; i++) {
@@ -169,22 +181,26 @@ export class AbrCore {
     const cap = this.rungs[this.rungs.length - 1] * this.options.maxSampleFactor;
     const kbps = Math.min(cap, measured);
     this.samples.push(kbps);
+    const alpha = 1 - Math.pow(0.5, 1 / this.options.fastHalfLife);
+    this.fast = this.accepted === 0 ? kbps : this.fast + alpha * (kbps - this.fast);
     if (this.samples.length > this.options.window) {
       this.samples.shift();
     }
-    const alpha = 1 - Math.pow(0.5, 1 / this.options.fastHalfLife);
-    this.fast = this.accepted === 0 ? kbps : this.fast + alpha * (kbps - this.fast);
     this.accepted++;
   }
 
-  /** The throughput estimate in kbit/s (0 before the first sample). */
-  estimate() {
-    if (this.samples.length === 0) {
+  /**
+   * The throughput estimate in kbit/s (0 before the first sample): the harmonic mean of the window or, when
+   * lower, the fast EWMA (the link is dropping: believe it after one segment). With `lowBuffer`, the newest
+   * sample alone when it is lower still: no time to wait for a second opinion.
+   */
+  estimate(lowBuffer = false) {
+    const n = this.samples.length;
+    if (n === 0) {
       return 0;
     }
-    const harmonic = harmonicMean(this.samples);
-    // Dropping: the newest samples are below the window's mean; believe the fast average as soon as it is lower.
-    return Math.min(harmonic, this.fast);
+    const estimate = Math.min(harmonicMean(this.samples), this.fast);
+    return lowBuffer ? Math.min(estimate, this.samples[n - 1]) : estimate;
   }
 
   /** Safe throughput times the buffer factor: the highest bitrate we are willing to fetch now. */
@@ -193,7 +209,7 @@ export class AbrCore {
     const reservoir = Math.max(o.reservoirSeconds, 2 * segmentSeconds);
     const target = Math.max(targetSeconds || 0, reservoir + 2 * segmentSeconds);
     const fill = Math.min(1, Math.max(0, (bufferSeconds - reservoir) / (target - reservoir)));
-    return this.estimate() * o.safety * (1 + o.bufferBoost * fill);
+    return this.estimate(bufferSeconds < reservoir) * o.safety * (1 + o.bufferBoost * fill);
   }
 
   /**
@@ -250,14 +266,15 @@ export class AbrCore {
   /**
    * Whether to give up on the video segment downloading now and fetch it again at a lower rung, because at
    * the rate it is arriving the buffer would run dry first. Returns the rung to switch to, or -1 to go on.
-   * The part already downloaded is a throughput sample (the newest, and usually the worst, news about the
-   * link), so it is added to the estimate when the answer is to abandon.
+   * The rate seen so far (the newest, and usually the worst, news about the link) pulls the fast average down
+   * when the answer is to abandon.
    * @param p {bytesLoaded, bytesTotal, elapsedMs, bufferSeconds, segmentSeconds, index}
    */
   abandon(p) {
     const o = this.options;
     const index = clampIndex(p.index, this.rungs.length);
-    if (index === 0 || !(p.elapsedMs >= o.abandonAfterMs) || !(p.bytesLoaded > 0) || !(p.bytesTotal > p.bytesLoaded)) {
+    const wait = Math.max(o.abandonAfterMs, o.abandonWaitShare * Math.max(0, p.bufferSeconds) * 1000);
+    if (index === 0 || !(p.elapsedMs >= wait) || !(p.bytesLoaded > 0) || !(p.bytesTotal > p.bytesLoaded)) {
       return -1;
     }
     const kbps = (p.bytesLoaded * 8) / p.elapsedMs;
@@ -266,11 +283,13 @@ export class AbrCore {
     if (remaining <= budget) {
       return -1;
     }
-    // The whole segment again at a lower rung, at the rate seen: the highest that fits the budget, else the lowest.
+    // The whole segment again at a lower rung, at the rate seen: the highest that arrives well within the
+    // buffer, else the lowest.
     const costs = this.costs();
+    const refetch = Math.max(0, p.bufferSeconds) * o.refetchBudget;
     let choice = 0;
     for (let r = index - 1; r > 0; r--) {
-      if ((costs[r] * p.segmentSeconds) / kbps <= budget) {
+      if ((costs[r] * p.segmentSeconds) / kbps <= refetch) {
         choice = r;
         break;
       }
@@ -278,7 +297,9 @@ export class AbrCore {
     if ((costs[choice] * p.segmentSeconds) / kbps >= remaining) {
       return -1; // starting over would not be sooner than finishing
     }
-    this.push(kbps);
+    // A partial download over a second or two is a rough measure: it moves the fast average (the next
+    // decision sees the drop) but does not sit in the harmonic window for five segments.
+    this.fast = Math.min(this.fast, kbps);
     this.follow(choice);
     this.last = { index: choice, reason: 'abandon: ' + Math.round(kbps) + ' kbps would empty the buffer' };
     return choice;

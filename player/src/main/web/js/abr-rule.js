@@ -8,7 +8,9 @@
 /**
  * dash.js settings for abr=ours: every built-in rule off, so our rules alone decide; and no fast switching
  * (after a switch up, dash.js would fetch again, at the new rung, segments already buffered: bandwidth spent
- * twice on a link that was just judged barely good enough, and the picture changing back and forth).
+ * twice on a link that was just judged barely good enough, and the picture changing back and forth). The
+ * buffer targets stay dash.js's (18 s, 30 s at the top rung): a longer one rides out longer outages in the
+ * simulator, but delays by as much every switch a viewer sees.
  */
 export function ourAbrSettings() {
   const off = { active: false };

@@ -64,6 +64,7 @@ let seeking = false;
 let stallTimer = null;
 let refreshTimer = null;
 let lastRefresh = 0;
+let failoversSinceProgress = 0; // moves since the last segment that arrived: all edges failing stops the carousel
 let resolveReady;
 const ready = new Promise(resolve => {
   resolveReady = resolve;
@@ -227,6 +228,11 @@ function failover(reason, details = {}) {
   if (next < 0) {
     return false;
   }
+  if (failoversSinceProgress >= 2 * edges.length) {
+    say('Every edge failed (' + edges.map(e => e.name).join(', ') + '); the video cannot be played now.', 'error');
+    return false;
+  }
+  failoversSinceProgress++;
   const from = edges[edgeIndex];
   batch.error('failover');
   sendBeacons(); // the events so far belong to the edge we leave
@@ -364,6 +370,7 @@ function observe(response) {
   const ms = Math.max(0, (timing.responseEnd || 0) - (timing.startTime || 0));
   const entry = resourceTiming(sent.url);
   const visible = !!entry && entry.responseStart > 0;
+  failoversSinceProgress = 0;
   const rep = request.representation;
   const number = /seg-(\d+)\.m4s/.exec(sent.url || '');
   segments.push({
@@ -553,6 +560,7 @@ function wirePlayer(dashjs) {
 // ---- quality menu and keyboard ----
 
 function fillQualityMenu() {
+  const chosen = quality.value; // a reload (failover) fills the menu again: keep the viewer's choice
   quality.length = 1; // keep "Auto"
   videoReps.forEach((rep, i) => {
     const option = document.createElement('option');
@@ -561,6 +569,9 @@ function fillQualityMenu() {
     quality.append(option);
   });
   quality.disabled = videoReps.length === 0;
+  if (chosen !== 'auto' && Number(chosen) < videoReps.length) {
+    quality.value = chosen;
+  }
 }
 
 function chooseQuality() {
