@@ -16,9 +16,10 @@ import java.util.List;
  * @param ended         the video reached its end (else the session was cut at the time limit)
  * @param wallSeconds   from opening the page to the end of the session
  * @param endMillis     the page's clock (performance.now) when the log was read
+ * @param pageErrors    uncaught script errors the page raised
  */
 public record PlaybackLog(List<Segment> segments, List<Event> events, JsonObject stats, double playedSeconds,
-                          boolean ended, double wallSeconds, double endMillis) {
+                          boolean ended, double wallSeconds, double endMillis, List<String> pageErrors) {
 
     /** One video media segment fetched: {@code t} and {@code ms} in milliseconds (performance.now). */
     public record Segment(double t, String url, int rungIndex, double bitrateKbps, long bytes, double ms, int index) {
@@ -32,6 +33,7 @@ public record PlaybackLog(List<Segment> segments, List<Event> events, JsonObject
         segments = List.copyOf(segments);
         events = List.copyOf(events);
         stats = stats.copy();
+        pageErrors = List.copyOf(pageErrors);
     }
 
     /**
@@ -58,7 +60,7 @@ public record PlaybackLog(List<Segment> segments, List<Event> events, JsonObject
         }
         return new PlaybackLog(segments, events, json.getJsonObject("stats", new JsonObject()),
                 json.getDouble("playedSeconds", 0.0), json.getBoolean("ended", false), json.getDouble("wallSeconds", 0.0),
-                json.getDouble("now", 0.0));
+                json.getDouble("now", 0.0), json.getJsonArray("pageErrors", new JsonArray()).stream().map(String::valueOf).toList());
     }
 
     private static void require(JsonObject object, String what, String... fields) {
