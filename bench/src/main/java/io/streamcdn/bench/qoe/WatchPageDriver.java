@@ -80,6 +80,11 @@ public final class WatchPageDriver implements AutoCloseable {
      * reads the hooks. A page that never shows a first frame within {@code startLimit} is an error.
      */
     public PlaybackLog play(String url, double videoSeconds, Duration startLimit, Duration wallLimit) {
+        return PlaybackLog.fromJson(playRaw(url, videoSeconds, startLimit, wallLimit));
+    }
+
+    /** {@link #play}, as the JSON read from the page (kept per session for a look afterwards). */
+    public JsonObject playRaw(String url, double videoSeconds, Duration startLimit, Duration wallLimit) {
         long start = System.nanoTime();
         List<String> pageErrors = new ArrayList<>();
         try (BrowserContext context = browser.newContext()) {
@@ -97,9 +102,9 @@ public final class WatchPageDriver implements AutoCloseable {
             JsonObject json = new JsonObject((String) page.evaluate(COLLECT));
             json.put("wallSeconds", (System.nanoTime() - start) / 1e9);
             if (!pageErrors.isEmpty()) {
-                json.put("pageErrors", pageErrors);
+                json.put("pageErrors", new io.vertx.core.json.JsonArray(new ArrayList<Object>(pageErrors)));
             }
-            return PlaybackLog.fromJson(json);
+            return json;
         }
     }
 
