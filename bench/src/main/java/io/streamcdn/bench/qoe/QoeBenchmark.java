@@ -1,5 +1,6 @@
 package io.streamcdn.bench.qoe;
 
+import io.streamcdn.bench.RoleProcess;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +26,9 @@ import java.util.concurrent.Callable;
  * the origin makes the link follow the trace (80 ms round trip). Each session is scored with QoE_lin
  * ({@link QoeScore}); the table, a CSV and a CDF plot of QoE per session compare the two ABRs.
  * <p>
- * Only the video's files cross the proxy: the page, dash.js and the player's configuration come from the
- * origin directly, as they would from a nearby web server, and the page is told the proxy is its edge.
+ * The page, dash.js and the player's configuration come from the origin directly, as they would from a
+ * nearby web server; everything the player fetches for the video (MPD, segments) and its QoE beacons cross
+ * the proxy, which is the origin's public URL and the page's edge.
  * Both ABRs meet each trace from its start, in alternating order (ours first on even traces), each in a
  * fresh browser context. Startup is also measured without the proxy, on the unshaped loopback link.
  */
@@ -88,12 +90,15 @@ public final class QoeBenchmark implements Callable<Integer> {
             return 2;
         }
         PensieveLadder ladder = PensieveLadder.STANDARD;
-        List<String> originFlags = List.of("--host", "127.0.0.1", "--port", "0",
-                "--data-dir", work.resolve("origin-data").toString(),
-                "--ladder", ladder.originFlag(), "--segment-seconds", String.format(Locale.ROOT, "%.0f", ladder.segmentSeconds()));
-
-        try (BenchOrigin origin = BenchOrigin.start(originFlags);
-             ShapingProxy proxy = ShapingProxy.start(origin.port(), traces.get(0), Duration.ofMillis(rttMillis / 2));
+        // The page's player-config names the origin's public URL as where the video is played from; that is
+        // the proxy, so even the player's fallback "edge" (the origin) is behind the shaped link and a
+        // failover can never escape to the unshaped loopback. The proxy needs the origin's port first.
+        int originPort = RoleProcess.freePort();
+        try (ShapingProxy proxy = ShapingProxy.start(originPort, traces.get(0), Duration.ofMillis(rttMillis / 2));
+             BenchOrigin origin = BenchOrigin.start(List.of("--host", "127.0.0.1", "--port", Integer.toString(originPort),
+                     "--data-dir", work.resolve("origin-data").toString(), "--public-url", proxy.url(),
+                     "--ladder", ladder.originFlag(),
+                     "--segment-seconds", String.format(Locale.ROOT, "%.0f", ladder.segmentSeconds())));
              WatchPageDriver driver = WatchPageDriver.launch(chromium != null ? chromium : WatchPageDriver.SYSTEM_CHROMIUM)) {
             QoeVideo.Published video = new QoeVideo(origin.url()).ensure(looped, QoeVideo.title(source, seconds, ladder),
                     Duration.ofMinutes(60));
@@ -174,7 +179,9 @@ public final class QoeBenchmark implements Callable<Integer> {
         List<String> abrs = List.of(QoeTable.OURS, QoeTable.STOCK);
         for (int run = 0; run < startupRuns; run++) {
             for (int a = 0; a < 2; a++) {
-                String url = origin.url() + "/watch.html?v=" + video.id() + "&abr=" + abrs.get(a);
+                // edge= puts the origin itself first: the page plays over plain loopback, no proxy.
+                String url = origin.url() + "/watch.html?v=" + video.id() + "&abr=" + abrs.get(a)
+                        + "&edge=" + URLEncoder.encode(origin.url(), StandardCharsets.UTF_8);
                 startups[a][run] = driver.startupSeconds(url, Duration.ofSeconds(60));
             }
         }
