@@ -108,19 +108,33 @@ public final class WatchPageDriver implements AutoCloseable {
         }
     }
 
-    /** Opens {@code url} and returns the page's startup time once its first frame shows. */
-    public double startupSeconds(String url, Duration startLimit) {
+    /**
+     * How long a viewer waits for the first frame, two ways: the player's own {@code stats().startupSeconds}
+     * (from asking for the stream to the first frame) and from the start of navigation (the page's
+     * {@code performance.now()} at its {@code startup} event: loading the page, its scripts and its
+     * configuration included).
+     */
+    public record Startup(double playerSeconds, double pageSeconds) {
+    }
+
+    /** Opens {@code url} in a fresh context and returns its startup once the first frame shows. */
+    public Startup startup(String url, Duration startLimit) {
         List<String> pageErrors = new ArrayList<>();
         try (BrowserContext context = browser.newContext()) {
             Page page = context.newPage();
             page.onPageError(error -> pageErrors.add(error));
             page.navigate(url);
             awaitFirstFrame(page, url, startLimit, pageErrors);
-            Object seconds = page.evaluate("() => window.streamcdn.stats().startupSeconds");
-            if (!(seconds instanceof Number number)) {
-                throw new IllegalStateException(url + ": stats().startupSeconds is " + seconds + ", not a number");
+            page.waitForFunction("() => window.streamcdn.events.some(e => e.type === 'startup')", null,
+                    new Page.WaitForFunctionOptions().setTimeout(startLimit.toMillis()));
+            JsonObject json = new JsonObject((String) page.evaluate("""
+                    () => JSON.stringify({player: window.streamcdn.stats().startupSeconds,
+                        page: window.streamcdn.events.find(e => e.type === 'startup').t / 1000})"""));
+            Double player = json.getDouble("player");
+            if (player == null) {
+                throw new IllegalStateException(url + ": stats().startupSeconds is not a number after the first frame: " + json);
             }
-            return number.doubleValue();
+            return new Startup(player, json.getDouble("page"));
         }
     }
 
