@@ -46,7 +46,7 @@ public final class QoeBenchmark implements Callable<Integer> {
     @Option(names = "--clip", description = "Clip to loop into the video (default: ../shared/media/bbb-480p-10s.mp4).")
     Path clip;
 
-    @Option(names = "--seconds", defaultValue = "180", description = "Length of the looped video (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "180", description = "Length of the video, the loop ending half a second short of it (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--work", defaultValue = "bench/target/qoe",
@@ -84,7 +84,7 @@ public final class QoeBenchmark implements Callable<Integer> {
                 throw new IllegalArgumentException("N must be 0 (all) or more, --seconds at least 10, --wall-factor at least 1");
             }
             traces = BandwidthTrace.readDir(traceDir, count);
-            looped = QoeVideo.loopedSource(source, seconds, work.resolve("media"));
+            looped = QoeVideo.loopedSource(source, sourceSeconds(), work.resolve("media"));
         } catch (IllegalArgumentException bad) {
             spec.commandLine().getErr().println("bench qoe: " + bad.getMessage());
             return 2;
@@ -100,7 +100,7 @@ public final class QoeBenchmark implements Callable<Integer> {
                      "--ladder", ladder.originFlag(),
                      "--segment-seconds", String.format(Locale.ROOT, "%.0f", ladder.segmentSeconds())));
              WatchPageDriver driver = WatchPageDriver.launch(chromium != null ? chromium : WatchPageDriver.SYSTEM_CHROMIUM)) {
-            QoeVideo.Published video = new QoeVideo(origin.url()).ensure(looped, QoeVideo.title(source, seconds, ladder),
+            QoeVideo.Published video = new QoeVideo(origin.url()).ensure(looped, QoeVideo.title(source, sourceSeconds(), ladder),
                     Duration.ofMinutes(60));
             if (video.renditions() != ladder.rungs()) {
                 throw new IllegalStateException("the origin made " + video.renditions() + " renditions, not the ladder's "
@@ -157,6 +157,16 @@ public final class QoeBenchmark implements Callable<Integer> {
             System.out.println("wrote " + csv + ", " + svg + " (copied to " + results.resolve("qoe-cdf.svg") + "), sessions in " + sessionsDir);
         }
         return 0;
+    }
+
+    /**
+     * Half a second short of {@code --seconds}: cut at a whole number of segments, the encode's last segment
+     * would hold the two frames past the end, and the origin advertises each rung's highest per-segment rate
+     * as its MPD bandwidth, which such a sliver (one keyframe in 67 ms) inflates to about twice the rung's
+     * bitrate for every rung. Ending half a second early leaves a last segment of about 3.5 s instead.
+     */
+    private double sourceSeconds() {
+        return seconds - 0.5;
     }
 
     private void printSetup(List<BandwidthTrace> traces, QoeVideo.Published video, BenchOrigin origin, ShapingProxy proxy,

@@ -40,17 +40,17 @@ final class QoeVideo {
         this.originUrl = originUrl;
     }
 
-    static String title(Path clip, int seconds, PensieveLadder ladder) {
-        return String.format(Locale.ROOT, "qoe %s x%ds ladder %s seg %.0fs", clip.getFileName(), seconds,
+    static String title(Path clip, double seconds, PensieveLadder ladder) {
+        return String.format(Locale.ROOT, "qoe %s x%ss ladder %s seg %.0fs", clip.getFileName(), decimal(seconds),
                 String.join("/", ladder.kbps().stream().map(String::valueOf).toList()), ladder.segmentSeconds());
     }
 
     /** {@code clip} looped to {@code seconds} in {@code dir}, made once. */
-    static Path loopedSource(Path clip, int seconds, Path dir) throws IOException, InterruptedException {
+    static Path loopedSource(Path clip, double seconds, Path dir) throws IOException, InterruptedException {
         if (!Files.isRegularFile(clip)) {
             throw new IllegalArgumentException("no clip at " + clip + "; give one with --clip");
         }
-        Path looped = dir.resolve(clip.getFileName().toString().replaceFirst("\\.[^.]+$", "") + "-" + seconds + "s.mp4");
+        Path looped = dir.resolve(clip.getFileName().toString().replaceFirst("\\.[^.]+$", "") + "-" + decimal(seconds) + "s.mp4");
         if (Files.isRegularFile(looped) && Files.size(looped) > 0) {
             return looped;
         }
@@ -60,7 +60,7 @@ final class QoeVideo {
         int loops = (int) Math.ceil(seconds / 10.0); // the shared clips are 10 s; -t cuts the excess
         List<String> command = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y", "-v", "error",
                 "-stream_loop", Integer.toString(loops), "-i", clip.toAbsolutePath().toString(),
-                "-t", Integer.toString(seconds), "-c", "copy", partial.toString()));
+                "-t", decimal(seconds), "-c", "copy", partial.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("LD_LIBRARY_PATH", ffmpeg.getParent().toString());
         int exit = builder.start().waitFor();
@@ -70,6 +70,11 @@ final class QoeVideo {
         }
         Files.move(partial, looped, StandardCopyOption.ATOMIC_MOVE);
         return looped;
+    }
+
+    /** 180 as "180", 179.5 as "179.5". */
+    static String decimal(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** The ready video titled {@code title}, uploading {@code source} and waiting for its encode if there is none. */

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -162,8 +163,10 @@ public final class ShapingProxy implements AutoCloseable {
                 }
                 response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
                 copyHeaders(answer.headers(), response.headers());
+                boolean bodiless = request.method() == HttpMethod.HEAD || answer.statusCode() == 204
+                        || answer.statusCode() == 304;
                 if (answer.getHeader("Content-Length") == null) {
-                    response.setChunked(true);
+                    response.setChunked(!bodiless);
                 } else {
                     response.putHeader("Content-Length", answer.getHeader("Content-Length"));
                 }

@@ -45,13 +45,16 @@ final class ByteUpstream implements AutoCloseable {
         return bytes;
     }
 
+    /** Bodies already made, so a repeated request is answered at once. */
+    private final java.util.Map<Integer, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void handle(HttpServerRequest request) {
         String path = request.path();
         HttpServerResponse response = request.response();
         if (path.equals("/echo")) {
             request.body().onSuccess(body -> response.putHeader("Content-Type", "application/octet-stream").end(body));
         } else if (path.startsWith("/bytes/") || path.startsWith("/chunked/")) {
-            byte[] body = body(Integer.parseInt(path.substring(path.lastIndexOf('/') + 1)));
+            byte[] body = bodies.computeIfAbsent(Integer.parseInt(path.substring(path.lastIndexOf('/') + 1)), ByteUpstream::body);
             if (path.startsWith("/chunked/")) {
                 response.setChunked(true);
             } else {
