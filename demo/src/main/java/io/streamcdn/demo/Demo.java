@@ -2,15 +2,6 @@ package io.streamcdn.demo;
 
 import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.RoleCommand;
-import io.streamcdn.media.MediaException;
-import io.streamcdn.media.SampleVideo;
-import io.streamcdn.edge.EdgeConfig;
-import io.streamcdn.edge.EdgeServer;
-import io.streamcdn.origin.OriginConfig;
-import io.streamcdn.router.RouterConfig;
-import io.streamcdn.router.RouterServer;
-import io.streamcdn.origin.OriginServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,53 +9,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./streamcdn demo}: the whole system on this machine with its embedded defaults. For now that is
- * the origin, with its data in a local folder; when the catalog is empty it generates a 30 s sample
- * (test pattern and tone, encoded in-process) and uploads it through the origin's own HTTP API, the
- * same path a user's upload takes. Later roles (edges, router, player) join here.
+ * {@code ./streamcdn demo}: the whole CDN on this machine ({@link LocalCdn}: the router, the origin, two edges in
+ * Amsterdam and Frankfurt), a generated sample when the catalog is empty, and one URL to open: the origin's
+ * {@code /}, where the player is. Ctrl-C stops everything; the edges deregister from the router first.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.streamcdn.common.Version.class,
-        description = "Start streamcdn on this machine with a sample video and print the URLs to open.")
+        description = "Start the whole CDN (origin, router, edges) on this machine with a sample video and print the URL to open.")
 public final class Demo implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-    /** Where the demo's edge says it is, and where the router assumes local viewers are (Amsterdam). */
-    private static final String DEMO_LOCATION = "52.37,4.89";
 
     @Option(names = "--port", defaultValue = "8080",
-            description = "Origin port (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_PORT).")
+            description = "Origin port, where the player is served (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_PORT).")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Address to listen on; the demo stays on this machine by default (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_HOST).")
+            description = "Address every role listens on; the demo stays on this machine by default (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_HOST).")
     String host;
 
     @Option(names = "--data-dir", defaultValue = "./demo-data",
-            description = "Where the demo keeps uploads and ladders (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_DATA_DIR).")
+            description = "Where the demo keeps uploads, ladders and the edges' caches (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_DATA_DIR).")
     Path dataDir;
 
     @Option(names = "--edge-port", defaultValue = "8081",
-            description = "Port of the demo's edge, which caches the origin's videos (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_EDGE_PORT).")
+            description = "Port of the first edge; the others take the next ports, 0 picks free ones (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_EDGE_PORT).")
     int edgePort;
 
+    @Option(names = "--edges", defaultValue = "2",
+            description = "How many edges, 1 to 4: Amsterdam, Frankfurt, London, Paris (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_EDGES).")
+    int edges;
+
     @Option(names = "--router-port", defaultValue = "8090",
-            description = "Port of the demo's router, which sends viewers to the edge (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_ROUTER_PORT).")
+            description = "Port of the router, which sends viewers to an edge (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_ROUTER_PORT).")
     int routerPort;
 
     @Option(names = "--sample-seconds", defaultValue = "30",
-            description = "Length of the generated sample (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_SAMPLE_SECONDS).")
+            description = "Length of the sample generated when the catalog is empty; 0 for none (default: ${DEFAULT-VALUE}; env: STREAMCDN_DEMO_SAMPLE_SECONDS).")
     int sampleSeconds;
 
     @Option(names = "--log-format", defaultValue = "text",
@@ -75,156 +66,88 @@ public final class Demo implements Callable<Integer> {
         System.exit(RoleCommand.run("demo", new Demo(), args));
     }
 
-    /** A started demo: the origin, an edge in front of it and the router that sends viewers to the edge. */
-    public record Running(OriginServer origin, String baseUrl, EdgeServer edge, String edgeUrl, RouterServer router,
-                          String routerUrl, String videoId) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            edge.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            router.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            origin.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         LogFormat.parse(logFormat).applyToConsole(); // one format for the whole process: every role runs in it
-        Running demo;
-        try {
-            demo = start();
-        } catch (java.util.concurrent.ExecutionException e) {
-            System.err.println("streamcdn demo: could not start: " + e.getCause().getMessage()
-                    + (e.getCause() instanceof java.net.BindException
-                    ? " (is port " + port + ", " + edgePort + " or " + routerPort + " in use? try --port / --edge-port / --router-port)" : ""));
-            return 1;
-        }
+        LocalCdn cdn = start(System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("demo stopping");
+            // Printed, not logged: logback's own shutdown hook may already have stopped the log.
+            System.out.println("streamcdn demo stopping: the edges deregister from the router, then every role stops");
             try {
-                demo.close();
+                cdn.close();
+                System.out.println("streamcdn demo stopped");
             } catch (Exception e) {
-                LOG.warn("demo did not stop cleanly: {}", e.toString());
+                System.out.println("streamcdn demo did not stop cleanly: " + e);
             }
             stopped.countDown();
         }, "demo-shutdown"));
-        printUrls(demo.baseUrl(), demo.edgeUrl(), demo.routerUrl(), demo.videoId());
-        waitUntilReady(HttpClient.newHttpClient(), demo.baseUrl(), demo.videoId());
+        if (cdn.videoId().isPresent()) {
+            try {
+                reportEncode(cdn, cdn.videoId().get(), System.out);
+            } catch (IOException stoppedMeanwhile) {
+                LOG.debug("stopped before the sample was ready: {}", stoppedMeanwhile.toString());
+            }
+        }
         stopped.await();
         return 0;
     }
 
-    /** Starts the origin and, when its catalog is empty, generates and uploads the sample. */
-    public Running start() throws Exception {
-        OriginConfig config = OriginConfig.builder().host(host).port(port).dataDir(dataDir).build();
-        OriginServer origin = OriginServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        String base = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + origin.port();
+    /** Starts the CDN as the flags say and prints where everything is to {@code out}. */
+    public LocalCdn start(PrintStream out) throws Exception {
+        LocalCdn cdn = LocalCdn.builder(dataDir).host(host).originPort(port).edgePort(edgePort).edges(edges)
+                .routerPort(routerPort).sampleSeconds(sampleSeconds).start();
+        printUrls(cdn, out);
+        return cdn;
+    }
+
+    /** One URL to open, then each role's address and where its metrics are. URLs stay plain text in JSON log mode. */
+    static void printUrls(LocalCdn cdn, PrintStream out) {
+        out.println();
+        out.println("streamcdn demo is running. Open this in a browser:");
+        out.println();
+        out.println("    " + cdn.originUrl() + "/");
+        out.println();
+        out.printf("  %-9s %-24s API /api/videos, QoE /api/qoe, metrics /metrics, health /health%n", "origin",
+                cdn.originUrl());
+        out.printf("  %-9s %-24s edges /api/edges, route /api/route?video=ID, metrics /metrics%n", "router",
+                cdn.routerUrl());
+        for (LocalCdn.Edge edge : cdn.edges()) {
+            out.printf("  %-9s %-24s %s; cache in edges/%s, metrics /metrics, health /health%n", edge.name(), edge.url(),
+                    edge.city(), edge.name());
+        }
+        cdn.videoId().ifPresent(id -> out.printf("  %-9s %s/videos/%s/manifest.mpd (through the router: %s/videos/%s/manifest.mpd)%n",
+                "video", cdn.originUrl(), id, cdn.routerUrl(), id));
+        out.println("Upload your own on the page above, or: curl -F file=@movie.mp4 " + cdn.originUrl() + "/api/videos");
+        out.println("Press Ctrl-C to stop.");
+        out.println();
+    }
+
+    /** Prints the video's state as it changes, until it is ready or failed. */
+    static void reportEncode(LocalCdn cdn, String id, PrintStream out) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String local = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        RouterServer router = null;
-        EdgeServer edge = null;
-        try {
-            router = RouterServer.start(RouterConfig.builder().host(host).port(routerPort)
-                    .defaultLocation(DEMO_LOCATION).build()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            String routerBase = "http://" + local + ":" + router.port();
-            // The edge tells the router where viewers reach it, so its port must be known before it starts.
-            int chosenEdgePort = edgePort == 0 ? freePort() : edgePort;
-            EdgeConfig edgeConfig = EdgeConfig.builder().host(host).port(chosenEdgePort).name("edge-demo")
-                    .origin(base).cacheDir(dataDir.resolve("edge-cache")).cacheMax("1g")
-                    .router(routerBase).publicUrl("http://" + local + ":" + chosenEdgePort).location(DEMO_LOCATION)
-                    .build();
-            edge = EdgeServer.start(edgeConfig).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            String edgeBase = "http://" + local + ":" + edge.port();
-            String id = firstVideo(http, base);
-            return new Running(origin, base, edge, edgeBase, router, routerBase,
-                    id != null ? id : ingestSample(http, base));
-        } catch (Exception e) {
-            if (edge != null) {
-                edge.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-            if (router != null) {
-                router.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-            origin.close();
-            throw e;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private String firstVideo(HttpClient http, String base) throws IOException, InterruptedException {
-        JsonArray videos = new JsonObject(get(http, base + "/api/videos")).getJsonArray("videos");
-        return videos.isEmpty() ? null : videos.getJsonObject(0).getString("id");
-    }
-
-    private String ingestSample(HttpClient http, String base) throws IOException, InterruptedException, MediaException {
-        Path sample = dataDir.resolve("sample-" + sampleSeconds + "s.mp4");
-        if (!Files.exists(sample)) {
-            System.out.println("Generating a " + sampleSeconds + " s sample video (test pattern + tone) ...");
-            Files.createDirectories(dataDir);
-            SampleVideo.write(sample, sampleSeconds);
-        }
-        HttpRequest upload = HttpRequest.newBuilder(URI.create(base + "/api/videos?title=Sample%20test%20pattern"))
-                .header("Content-Type", "video/mp4")
-                .POST(HttpRequest.BodyPublishers.ofFile(sample))
-                .build();
-        HttpResponse<String> response = http.send(upload, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IOException("the origin refused the sample (" + response.statusCode() + "): " + response.body());
-        }
-        return new JsonObject(response.body()).getString("id");
-    }
-
-    private static void printUrls(String base, String edge, String router, String id) {
-        String video = base + "/videos/" + id;
-        System.out.println();
-        System.out.println("streamcdn demo is running. Open:");
-        System.out.println("  catalog      " + base + "/api/videos");
-        System.out.println("  video        " + base + "/api/videos/" + id);
-        System.out.println("  DASH         " + video + "/manifest.mpd");
-        System.out.println("  HLS          " + video + "/master.m3u8");
-        System.out.println("  poster       " + video + "/poster.jpg");
-        System.out.println("  via the edge " + edge + "/videos/" + id + "/manifest.mpd   (X-Cache tells HIT or MISS)");
-        System.out.println("  via router   " + router + "/videos/" + id + "/manifest.mpd   (302 to the edge; "
-                + router + "/api/edges lists the edges)");
-        System.out.println("  metrics      " + base + "/metrics");
-        System.out.println("  health       " + base + "/health   edge: " + edge + "/health");
-        System.out.println("Upload your own:  curl -H 'Content-Type: video/mp4' --data-binary @movie.mp4 '"
-                + base + "/api/videos?title=My%20movie'");
-        System.out.println("Press Ctrl-C to stop.");
-        System.out.println();
-    }
-
-    static void waitUntilReady(HttpClient http, String base, String id) throws IOException, InterruptedException {
         String last = "";
         while (true) {
-            JsonObject video = new JsonObject(get(http, base + "/api/videos/" + id));
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(cdn.originUrl() + "/api/videos/" + id))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IOException("the origin answered " + answer.statusCode() + " for video " + id);
+            }
+            JsonObject video = new JsonObject(answer.body());
             String state = video.getString("state");
             if (!state.equals(last)) {
-                System.out.println("sample video " + id + ": " + state
+                out.println("video " + id + ": " + state
                         + ("failed".equals(state) ? " (" + video.getString("error") + ")" : ""));
                 last = state;
             }
-            if ("ready".equals(state) || "failed".equals(state)) {
-                if ("ready".equals(state)) {
-                    System.out.println("ready to play: " + base + "/videos/" + id + "/manifest.mpd");
-                }
+            if ("ready".equals(state)) {
+                out.println("ready to watch: " + cdn.originUrl() + "/watch.html?v=" + id);
+                return;
+            }
+            if ("failed".equals(state)) {
                 return;
             }
             Thread.sleep(500);
         }
-    }
-
-    private static String get(HttpClient http, String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
     }
 }

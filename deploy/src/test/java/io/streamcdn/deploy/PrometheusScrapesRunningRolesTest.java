@@ -41,13 +41,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The monitoring kit against the real thing: an origin, an edge (registered with the router by its heartbeats) and
  * a router run in this JVM on random ports, and the real Prometheus binary scrapes them every second with the
  * kit's alerting rules loaded. The dashboard's and the rules' PromQL may only read metrics that these running
- * roles export, or the QoE metrics the player's beacons create on the origin (the shared contract).
+ * roles export; the QoE series among them exist once a player's beacon has reached the origin, so one is posted
+ * before the first scrape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusScrapesRunningRolesTest {
 
-    /** The origin's QoE meters appear with the first beacon; their names are fixed by the player/origin contract. */
+    /** The origin's QoE meters, which appear with the first beacon; names fixed by the player/origin contract. */
     private static final Set<String> QOE_METRICS = Set.of(
             "streamcdn_qoe_startup_seconds_bucket", "streamcdn_qoe_startup_seconds_sum", "streamcdn_qoe_startup_seconds_count",
             "streamcdn_qoe_rebuffer_seconds_bucket", "streamcdn_qoe_rebuffer_seconds_sum", "streamcdn_qoe_rebuffer_seconds_count",
@@ -94,6 +95,8 @@ class PrometheusScrapesRunningRolesTest {
         assertThat(redirect.headers().firstValue("X-Edge")).contains(EDGE_NAME);
         assertThat(get(roleUrls.get("edge") + "/videos/abcdef123456/manifest.mpd").statusCode()).isEqualTo(404);
         assertThat(get(roleUrls.get("origin") + "/api/videos").statusCode()).isEqualTo(200);
+        // A player's QoE beacon, one event of each type, creates the origin's QoE series.
+        assertThat(postBeacon(roleUrls.get("origin")).statusCode()).isEqualTo(204);
 
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, scrapeConfig());
@@ -172,6 +175,11 @@ class PrometheusScrapesRunningRolesTest {
         assertThat(values("sum by (job) (vertx_http_server_requests_total{job=~\"streamcdn-(origin|edge)\"})"))
                 .as("Vert.x's request counters of the origin and of the edge").hasSize(2);
         assertThat(values("streamcdn_edge_cache_max_bytes{job=\"streamcdn-edge\"}")).hasSize(1);
+        assertThat(values("streamcdn_qoe_played_seconds_total{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME
+                + "\",rung=\"720p\"}")).containsExactly(9.7);
+        assertThat(values("streamcdn_qoe_startup_seconds_count{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME + "\"}"))
+                .containsExactly(1.0);
+        assertThat(values("streamcdn_qoe_beacons_total{job=\"streamcdn-origin\",outcome=\"accepted\"}")).containsExactly(1.0);
     }
 
     @Test
@@ -199,10 +207,10 @@ class PrometheusScrapesRunningRolesTest {
     @Order(4)
     void theDashboardAndTheRulesReadOnlyMetricsTheRolesExport() throws Exception {
         Set<String> exported = new TreeSet<>(SCRAPE_SERIES);
-        exported.addAll(QOE_METRICS);
         for (String url : roleUrls.values()) {
             exported.addAll(metricNames(get(url + "/metrics").body()));
         }
+        assertThat(exported).as("the origin exports every QoE series after a beacon").containsAll(QOE_METRICS);
         Map<String, Set<String>> used = new LinkedHashMap<>();
         for (String expression : dashboardExpressions()) {
             used.put("dashboard: " + expression, PromQlNames.of(expression));
@@ -323,6 +331,19 @@ class PrometheusScrapesRunningRolesTest {
         JsonArray edges = new JsonObject(get(roleUrls.get("router") + "/api/edges").body()).getJsonArray("edges");
         Predicate<JsonObject> match = e -> EDGE_NAME.equals(e.getString("name")) && e.getBoolean("available") == available;
         return edges.stream().map(JsonObject.class::cast).anyMatch(match);
+    }
+
+    /** A beacon as the player sends it (the contract's example), reported for the kit's edge. */
+    private HttpResponse<String> postBeacon(String originUrl) throws Exception {
+        String beacon = """
+                {"v": 1, "session": "kit-session-0123456", "video": "abcdef123456", "edge": "%s", "abr": "ours",
+                 "events": [{"type": "startup", "seconds": 0.84}, {"type": "rebuffer", "seconds": 0.2},
+                            {"type": "switch", "from": "360p", "to": "720p"}, {"type": "played", "rung": "720p", "seconds": 9.7},
+                            {"type": "error", "kind": "segment"}]}
+                """.formatted(EDGE_NAME);
+        return http.send(HttpRequest.newBuilder(URI.create(originUrl + "/api/qoe")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(beacon)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String url) throws Exception {

@@ -4,6 +4,7 @@ import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.SigningKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -129,6 +130,12 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "accepted from this machine only. Env: STREAMCDN_EDGE_ADMIN_TOKEN_FILE")
     String adminTokenFile;
 
+    @Option(names = "--signing-keys-file", paramLabel = "FILE", defaultValue = "",
+            description = "Key ring for signed URLs, one id:base64secret a line (the first signs, every one verifies); "
+                    + "viewers then need signed URLs (/s/...) and the edge signs its upstream requests. Without it, "
+                    + "video files are served unsigned. Env: STREAMCDN_EDGE_SIGNING_KEYS_FILE")
+    String signingKeysFile;
+
     /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -155,6 +162,7 @@ public final class EdgeCommand implements Callable<Integer> {
                 .corsOrigins(corsOrigins)
                 .logFormat(logFormat)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
+                .signingKeys(SigningKeys.fromFile(signingKeysFile))
                 .build();
     }
 

@@ -4,10 +4,12 @@ import io.streamcdn.common.ByteSize;
 import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.DurationText;
+import io.streamcdn.common.EdgeNameSyntax;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.ServerTls;
+import io.streamcdn.common.security.SigningKeys;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,12 +47,15 @@ import java.util.Optional;
  * @param logFormat            how the log is written: text for people, JSON lines for log shippers
  * @param adminToken           the token purges must carry, and this edge sends with its heartbeats; without
  *                             one, purges are accepted from this machine only
+ * @param signingKeys          the key ring viewers' signed URLs are checked with (and this edge's upstream
+ *                             requests signed with); without one, video files are served unsigned to anyone
  */
 public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent, Path cacheDir, long cacheMaxBytes,
                          Duration staleIfError, Duration upstreamTimeout, int prefetch, Optional<URI> router,
                          String name, String publicUrl, Optional<GeoPoint> location, long capacityMbps,
                          int capacityConnections, Optional<ServerTls> tls, List<String> corsOrigins,
-                         LogFormat logFormat, Optional<AdminToken> adminToken) {
+                         LogFormat logFormat, Optional<AdminToken> adminToken,
+                         Optional<SigningKeys> signingKeys) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8081;
@@ -80,7 +85,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
                 "--upstream-timeout %s is outside 100ms..5m", DurationText.format(upstreamTimeout));
         ConfigException.require(prefetch >= 0 && prefetch <= MAX_PREFETCH,
                 "--prefetch %d is outside 0..%d (segments fetched ahead; 0 turns it off)", prefetch, MAX_PREFETCH);
-        ConfigException.require(name != null && name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"),
+        ConfigException.require(EdgeNameSyntax.isValid(name),
                 "--name '%s' is not a usable edge name; use letters, digits, '.', '_' and '-', like edge-eu-1", name);
         ConfigException.require(capacityMbps >= 1, "--capacity-mbps %d must be at least 1", capacityMbps);
         ConfigException.require(capacityConnections >= 1, "--capacity-connections %d must be at least 1",
@@ -89,6 +94,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
                 "--router needs --public-url: the URL viewers reach this edge at, like https://edge1.example.com");
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
         ConfigException.require(logFormat != null, "--log-format is required (text or json)");
+        ConfigException.require(signingKeys != null, "the signing keys are required (Optional.empty() for none)");
     }
 
     public static Builder builder() {
@@ -105,14 +111,16 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         return String.format(Locale.ROOT,
                 "host=%s port=%d origin=%s parent=%s cache-dir=%s cache-max=%s stale-if-error=%s "
                         + "upstream-timeout=%s prefetch=%d router=%s name=%s public-url=%s location=%s "
-                        + "capacity-mbps=%d capacity-connections=%d tls=%s cors-origins=%s log-format=%s admin-token=%s",
+                        + "capacity-mbps=%d capacity-connections=%d tls=%s cors-origins=%s log-format=%s admin-token=%s "
+                        + "signing-keys=%s",
                 host, port, origin, parent.map(URI::toString).orElse("(none)"), cacheDir,
                 ByteSize.format(cacheMaxBytes), DurationText.format(staleIfError),
                 DurationText.format(upstreamTimeout), prefetch, router.map(URI::toString).orElse("(none)"), name,
                 publicUrl.isEmpty() ? "(none)" : publicUrl, location.map(GeoPoint::toString).orElse("(none)"),
                 capacityMbps, capacityConnections, tls.map(ServerTls::describe).orElse("off"),
                 String.join(",", corsOrigins), logFormat.flagValue(),
-                adminToken.map(AdminToken::source).orElse("(none: purges from loopback only)"));
+                adminToken.map(AdminToken::source).orElse("(none: purges from loopback only)"),
+                signingKeys.map(SigningKeys::describe).orElse("(none: unsigned URLs)"));
     }
 
     @Override
@@ -147,6 +155,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
         private List<String> corsOrigins = List.of("*");
         private LogFormat logFormat = LogFormat.TEXT;
         private Optional<AdminToken> adminToken = Optional.empty();
+        private Optional<SigningKeys> signingKeys = Optional.empty();
 
         private Builder() {
         }
@@ -281,6 +290,12 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
             return this;
         }
 
+        /** The signing key ring ({@code --signing-keys-file}), if any: viewers then need signed URLs. */
+        public Builder signingKeys(Optional<SigningKeys> keys) {
+            this.signingKeys = keys;
+            return this;
+        }
+
         public EdgeConfig build() {
             List<String> names = new java.util.ArrayList<>(List.of(host));
             if (!publicUrl.isEmpty()) {
@@ -294,7 +309,7 @@ public record EdgeConfig(String host, int port, URI origin, Optional<URI> parent
             }
             return new EdgeConfig(host, port, origin, parent, cacheDir, cacheMaxBytes, staleIfError, upstreamTimeout,
                     prefetch, router, name == null ? localName() : name, url, location, capacityMbps,
-                    capacityConnections, tls, corsOrigins, logFormat, adminToken);
+                    capacityConnections, tls, corsOrigins, logFormat, adminToken, signingKeys);
         }
 
         private static String localName() {

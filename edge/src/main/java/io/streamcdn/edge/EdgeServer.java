@@ -12,6 +12,8 @@ import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
+import io.streamcdn.common.security.SignedUrlGate;
+import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.edge.cache.DiskCache;
 import io.streamcdn.edge.cache.HotObjects;
 import io.streamcdn.edge.proxy.Fill;
@@ -55,8 +57,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mounted, one HTTP server per core sharing the port (HTTP/1.1 keep-alive, h2c, or HTTP/2 over TLS by
  * ALPN when a certificate is configured).
  * <pre>
- *   GET, HEAD    /videos/**                     cached proxy of the origin ({@link ProxyHandler})
- *   OPTIONS      /videos/**                     CORS preflight
+ *   GET, HEAD    /videos/**                     cached proxy of the origin ({@link ProxyHandler}); with signing
+ *                                               keys only for the admin token ({@link SignedUrlGate})
+ *   GET, HEAD    /s/{exp}/{key}/{sig}/videos/** the same files under a signed URL, checked before the cache
+ *   OPTIONS      /videos/**, /s/**              CORS preflight
  *   DELETE       /api/cache/videos/{id}         purge one video (admin token, or loopback without one)
  *   GET          /metrics                       Prometheus text
  *   GET          /health                        JSON: cache usage, upstream reachability
@@ -67,6 +71,12 @@ public final class EdgeServer {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
 
     static final String VIDEO_ROUTE = "/videos/:id/*";
+    static final String SIGNED_VIDEO_ROUTE = "/s/:expires/:keyId/:signature/videos/:id/*";
+    /**
+     * How long the signature of an upstream request is valid: it is used at once, so this only has to cover the
+     * clock difference between this edge and its upstream.
+     */
+    static final Duration UPSTREAM_SIGNATURE_TTL = Duration.ofMinutes(5);
     static final String VIDEO_METHODS = "GET, HEAD, OPTIONS";
     static final String EXPOSED_HEADERS = "Content-Length, Content-Range, ETag, Accept-Ranges, Age, X-Cache, Via";
     static final String REQUEST_HEADERS = "Range, If-Range, If-None-Match, If-Modified-Since, If-Match, "
@@ -120,12 +130,14 @@ public final class EdgeServer {
                     List<URI> upstreams = new ArrayList<>();
                     config.parent().ifPresent(upstreams::add);
                     upstreams.add(config.origin());
-                    Upstream upstream = new Upstream(vertx, upstreams, config.upstreamTimeout());
+                    Optional<UrlSigner> signer = config.signingKeys()
+                            .map(keys -> new UrlSigner(keys, UPSTREAM_SIGNATURE_TTL, clock));
+                    Upstream upstream = new Upstream(vertx, upstreams, config.upstreamTimeout(), signer);
                     UpstreamProbe probe = new UpstreamProbe(vertx, upstream.primary());
                     AtomicInteger connections = new AtomicInteger();
                     ProxyMetrics metrics = new ProxyMetrics(runtime.registry());
                     Router router = routes(vertx, config, runtime, cache, upstream, probe, metrics, connections, clock,
-                            startedNanos);
+                            startedNanos, signer);
                     Optional<RouterHeartbeat> heartbeat = config.router().map(r -> new RouterHeartbeat(vertx, config,
                             new LoadMeter(connections, metrics, cache), runtime.registry()));
                     return listen(vertx, config, router, connections)
@@ -223,7 +235,7 @@ public final class EdgeServer {
 
     static Router routes(Vertx vertx, EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream,
                          UpstreamProbe probe, ProxyMetrics metrics, AtomicInteger connections, Clock clock,
-                         long startedNanos) {
+                         long startedNanos, Optional<UrlSigner> signer) {
         cache.bindMetrics(runtime.registry());
         Gauge.builder("streamcdn.edge.cache.bytes", cache, DiskCache::bytes).baseUnit("bytes")
                 .description("Bytes of the cached objects on disk (bodies and metadata)").register(runtime.registry());
@@ -257,17 +269,31 @@ public final class EdgeServer {
                 .handler(new PurgeHandler(cache, fills));
 
         Handler<RoutingContext> corsHeaders = cors.responses(EXPOSED_HEADERS);
-        router.route("/videos/*").setName(VIDEO_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)
-                .handler(corsHeaders)
-                .handler(new ProxyHandler(cache, hot, fills, prefetcher, metrics, config.name(), clock));
-        router.options("/videos/*").setName(VIDEO_ROUTE).handler(cors.preflight(VIDEO_METHODS, REQUEST_HEADERS));
-        router.route("/videos/*").setName(VIDEO_ROUTE)
-                .handler(corsHeaders)
-                .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
+        // Signed URLs are checked before the proxy: a refused request never reaches the cache or the upstream.
+        SignedUrlGate gate = new SignedUrlGate("edge " + config.name(), signer, config.adminToken(), runtime.registry(),
+                "streamcdn.edge.signed.url.refusals");
+        gate.announce();
+        ProxyHandler proxy = new ProxyHandler(cache, hot, fills, prefetcher, metrics, config.name(), clock);
+        mountVideos(router, "/videos/*", VIDEO_ROUTE, cors, corsHeaders, gate.plain(), proxy);
+        mountVideos(router, "/s/*", SIGNED_VIDEO_ROUTE, cors, corsHeaders, gate.signed(), proxy);
 
         new JsonErrors("edge", failure -> Optional.empty(),
                 "the edge serves /videos/{id}/..., /health and /metrics").mount(router);
         return router;
+    }
+
+    /** GET and HEAD through {@code gate} to {@code proxy}, CORS preflights, 405 for other methods. */
+    private static void mountVideos(Router router, String path, String name, CorsPolicy cors,
+                                    Handler<RoutingContext> corsHeaders, Handler<RoutingContext> gate,
+                                    Handler<RoutingContext> proxy) {
+        router.route(path).setName(name).method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(corsHeaders)
+                .handler(gate)
+                .handler(proxy);
+        router.options(path).setName(name).handler(cors.preflight(VIDEO_METHODS, REQUEST_HEADERS));
+        router.route(path).setName(name)
+                .handler(corsHeaders)
+                .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
     }
 
     private static void health(RoutingContext ctx, EdgeConfig config, DiskCache cache, UpstreamProbe probe,

@@ -4,6 +4,8 @@ import io.streamcdn.common.ConfigException;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.SigningKeys;
+import io.streamcdn.common.security.UrlSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -84,6 +86,12 @@ public final class OriginCommand implements Callable<Integer> {
                     + "https://example.com. Default: ${DEFAULT-VALUE}. Env: STREAMCDN_ORIGIN_CORS_ORIGINS")
     String corsOrigins;
 
+    @Option(names = "--router-url", paramLabel = "URL", defaultValue = "",
+            description = "The router the web player asks for the edges to play from (GET /api/route), e.g. "
+                    + "http://router.example.com:8090; without it the player plays straight from the origin. "
+                    + "Env: STREAMCDN_ORIGIN_ROUTER_URL")
+    String routerUrl;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "How the log is written: text (one line a person reads) or json (one JSON object per line, "
                     + "with the request fields of access-log lines). Default: ${DEFAULT-VALUE}. "
@@ -109,6 +117,18 @@ public final class OriginCommand implements Callable<Integer> {
                     + "machine only. Env: STREAMCDN_ORIGIN_ADMIN_TOKEN_FILE")
     String adminTokenFile;
 
+    @Option(names = "--signing-keys-file", paramLabel = "FILE", defaultValue = "",
+            description = "Key ring for signed URLs, one id:base64secret a line (the first signs, every one verifies): "
+                    + "the video links in API answers are signed, and /videos/ files are served only under signed URLs "
+                    + "(/s/...) or with the admin token. Without it, everything is unsigned. "
+                    + "Env: STREAMCDN_ORIGIN_SIGNING_KEYS_FILE")
+    String signingKeysFile;
+
+    @Option(names = "--signed-url-ttl", paramLabel = "DURATION", defaultValue = UrlSigner.DEFAULT_TTL_TEXT,
+            description = "How long a signed link stays valid, 1m to 7d. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ORIGIN_SIGNED_URL_TTL")
+    String signedUrlTtl;
+
     /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -127,10 +147,13 @@ public final class OriginCommand implements Callable<Integer> {
                 .encodeThreads(encodeThreads)
                 .publicUrl(publicUrl)
                 .corsOrigins(corsOrigins)
+                .routerUrl(routerUrl)
                 .logFormat(logFormat)
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
+                .signingKeys(SigningKeys.fromFile(signingKeysFile))
+                .signedUrlTtl(signedUrlTtl)
                 .build();
     }
 

@@ -6,12 +6,16 @@ import io.streamcdn.common.LogFormat;
 import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.ServerTls;
+import io.streamcdn.common.security.SigningKeys;
+import io.streamcdn.common.security.UrlSigner;
+import io.streamcdn.common.DurationText;
 import io.streamcdn.media.EncoderSettings;
 import io.streamcdn.media.Rung;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,10 +42,16 @@ import java.util.stream.Collectors;
  * @param tls              the certificate and key for HTTPS (HTTP/2 by ALPN), if given
  * @param adminToken       the token uploads and deletes must carry; without one, they are accepted from
  *                         this machine only
+ * @param signingKeys      the key ring the video links in API answers are signed with, and viewers' signed URLs
+ *                         checked with; without one, links and files are unsigned
+ * @param signedUrlTtl     how long a signed link stays valid
+ * @param routerUrl        the router the web player asks for edges ({@code /player-config.json}), without a
+ *                         trailing slash; empty: the player plays straight from the origin
  */
 public record OriginConfig(String host, int port, Path dataDir, long maxUploadBytes, int encodeWorkers,
                            EncoderSettings encoderSettings, String publicUrl, List<String> corsOrigins,
-                           LogFormat logFormat, Optional<ServerTls> tls, Optional<AdminToken> adminToken) {
+                           LogFormat logFormat, Optional<ServerTls> tls, Optional<AdminToken> adminToken,
+                           Optional<SigningKeys> signingKeys, Duration signedUrlTtl, Optional<String> routerUrl) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -64,9 +74,14 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 "--encode-workers %d is outside 1..%d (twice this machine's %d cores)",
                 encodeWorkers, maxWorkers, Runtime.getRuntime().availableProcessors());
         ConfigException.require(encoderSettings != null, "the encoder settings are required");
-        publicUrl = normalizePublicUrl(publicUrl);
+        publicUrl = normalizeUrl("--public-url", publicUrl).orElse("");
+        routerUrl = normalizeUrl("--router-url", routerUrl == null ? null : routerUrl.orElse(null));
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
         ConfigException.require(logFormat != null, "--log-format is required (text or json)");
+        ConfigException.require(signingKeys != null, "the signing keys are required (Optional.empty() for none)");
+        ConfigException.require(signedUrlTtl != null && signedUrlTtl.compareTo(UrlSigner.MIN_TTL) >= 0
+                        && signedUrlTtl.compareTo(UrlSigner.MAX_TTL) <= 0,
+                "--signed-url-ttl %s is outside 1m..7d", signedUrlTtl == null ? "(none)" : DurationText.format(signedUrlTtl));
     }
 
     public static Builder builder() {
@@ -97,7 +112,7 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         return String.format(Locale.ROOT,
                 "host=%s port=%d data-dir=%s max-upload=%s encode-workers=%d ladder=%s segment-seconds=%s "
                         + "x264-preset=%s audio-bitrate=%dk encode-threads=%s public-url=%s cors-origins=%s tls=%s "
-                        + "admin-token=%s log-format=%s",
+                        + "admin-token=%s log-format=%s signing-keys=%s signed-url-ttl=%s router-url=%s",
                 host, port, dataDir, ByteSize.format(maxUploadBytes), encodeWorkers,
                 e.ladder().stream().map(Rung::toString).collect(Collectors.joining(",")),
                 trimmed(e.segmentSeconds()), e.x264Preset(), e.audioKbps(),
@@ -105,7 +120,8 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 hasPublicUrl() ? publicUrl : "(from each request's Host)", String.join(",", corsOrigins),
                 tls.map(ServerTls::describe).orElse("off"),
                 adminToken.map(AdminToken::source).orElse("(none: uploads and deletes from loopback only)"),
-                logFormat.flagValue());
+                logFormat.flagValue(), signingKeys.map(SigningKeys::describe).orElse("(none: unsigned URLs)"),
+                DurationText.format(signedUrlTtl), routerUrl.orElse("(none: the player plays from the origin)"));
     }
 
     @Override
@@ -117,23 +133,27 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
-    private static String normalizePublicUrl(String text) {
+    /**
+     * An absolute http(s) URL without query or fragment, trailing slash removed; empty when not given.
+     * {@code flag} names the setting in the one-line refusal.
+     */
+    private static Optional<String> normalizeUrl(String flag, String text) {
         if (text == null || text.isBlank()) {
-            return "";
+            return Optional.empty();
         }
         String value = text.strip();
+        String refusal = flag + " '" + text + "' must be an absolute http(s) URL without query, like "
+                + (flag.equals("--router-url") ? "http://router.example.com:8090" : "https://cdn.example.com");
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new ConfigException("--public-url '" + text + "' is not a URL; give the base viewers reach, "
-                    + "like https://cdn.example.com");
+            throw new ConfigException(refusal);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         ConfigException.require((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                        && uri.getQuery() == null && uri.getFragment() == null,
-                "--public-url '%s' must be an absolute http(s) URL without query, like https://cdn.example.com", text);
-        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+                && uri.getQuery() == null && uri.getFragment() == null, "%s", refusal);
+        return Optional.of(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
     }
 
     /**
@@ -155,6 +175,9 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
         private Path tlsKey;
         private boolean tlsSelfSigned;
         private Optional<AdminToken> adminToken = Optional.empty();
+        private Optional<SigningKeys> signingKeys = Optional.empty();
+        private Duration signedUrlTtl = UrlSigner.DEFAULT_TTL;
+        private String routerUrl;
 
         private Builder() {
         }
@@ -267,6 +290,24 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
             return this;
         }
 
+        /** The signing key ring ({@code --signing-keys-file}), if any: links are signed, files need signed URLs. */
+        public Builder signingKeys(Optional<SigningKeys> keys) {
+            this.signingKeys = keys;
+            return this;
+        }
+
+        /** {@code --signed-url-ttl}: how long a signed link stays valid, like 6h. */
+        public Builder signedUrlTtl(String duration) {
+            this.signedUrlTtl = DurationText.forFlag("--signed-url-ttl", duration);
+            return this;
+        }
+
+        /** {@code --router-url}: the router the web player asks for edges; null or blank for none. */
+        public Builder routerUrl(String url) {
+            this.routerUrl = url;
+            return this;
+        }
+
         /** Replaces one encoder setting; media's own validation speaks, prefixed with the flag. */
         private Builder encoder(String flag, Object value, UnaryOperator<EncoderSettings> change) {
             try {
@@ -299,7 +340,8 @@ public record OriginConfig(String host, int port, Path dataDir, long maxUploadBy
                 // not a URL: the record's own check refuses it with the flag's name
             }
             return new OriginConfig(host, port, dataDir, maxUploadBytes, encodeWorkers, encoder, publicUrl,
-                    corsOrigins, logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken);
+                    corsOrigins, logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, names), adminToken,
+                    signingKeys, signedUrlTtl, Optional.ofNullable(routerUrl));
         }
     }
 }

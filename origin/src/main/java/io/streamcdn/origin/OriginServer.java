@@ -15,11 +15,16 @@ import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
+import io.streamcdn.common.security.SignedUrlGate;
+import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.origin.http.OriginErrors;
 import io.streamcdn.origin.jobs.Catalog;
 import io.streamcdn.origin.jobs.DataDirectory;
 import io.streamcdn.origin.jobs.EncodeMetrics;
 import io.streamcdn.origin.jobs.EncodeQueue;
+import io.streamcdn.origin.qoe.QoeApi;
+import io.streamcdn.origin.qoe.QoeMetrics;
+import io.streamcdn.origin.serve.PlayerSite;
 import io.streamcdn.origin.serve.ServeMetrics;
 import io.streamcdn.origin.serve.VideoFileHandler;
 import io.streamcdn.origin.serve.VideoFiles;
@@ -36,7 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,8 +54,13 @@ import java.util.concurrent.CompletableFuture;
  *   GET          /metrics             Prometheus text (Vert.x HTTP server, JVM and process, origin meters)
  *   GET          /health              JSON status
  *   *            /api/videos...       upload and catalog API (io.streamcdn.origin.api), mounted by {@link #routes}
- *   GET, HEAD    /videos/{id}/{file}  published files ({@link VideoFileHandler})
- *   OPTIONS      /videos/...          CORS preflight
+ *   POST         /api/qoe             players' QoE beacons ({@link QoeApi}), no admin token
+ *   GET, HEAD    /videos/{id}/{file}  published files ({@link VideoFileHandler}); with signing keys only for
+ *                                     the admin token ({@link SignedUrlGate})
+ *   GET, HEAD    /s/{exp}/{key}/{sig}/videos/{id}/{file}  the same files under a signed URL (viewers, edges)
+ *   OPTIONS      /videos/..., /s/...  CORS preflight
+ *   GET, HEAD    /player-config.json  where the web player finds the origin and the router ({@link PlayerSite})
+ *   GET, HEAD    /, /watch.html, ...  the web player's pages, from memory
  * </pre>
  * Routes carry names that are their templates, so the {@code route} label of
  * {@code vertx_http_server_requests_total} never holds a video id.
@@ -58,6 +70,7 @@ public final class OriginServer {
     private static final Logger LOG = LoggerFactory.getLogger(OriginServer.class);
 
     static final String VIDEO_ROUTE = "/videos/:id/*";
+    static final String SIGNED_VIDEO_ROUTE = "/s/:expires/:keyId/:signature/videos/:id/*";
     static final String VIDEO_METHODS = "GET, HEAD, OPTIONS";
     static final String VIDEO_EXPOSED_HEADERS = "Content-Length, Content-Range, ETag, Accept-Ranges, Age";
     static final String VIDEO_REQUEST_HEADERS = "Range, If-Range, If-None-Match, If-Modified-Since, If-Match, "
@@ -95,6 +108,10 @@ public final class OriginServer {
         }
     }
 
+    /** What start-up reads from disk before the server listens. */
+    private record Opened(Jobs jobs, PlayerSite site) {
+    }
+
     public static void main(String[] args) {
         System.exit(RoleCommand.run("origin", new OriginCommand(), args));
     }
@@ -108,9 +125,14 @@ public final class OriginServer {
         RoleRuntime runtime = new RoleRuntime("origin");
         Vertx vertx = runtime.vertx();
         CompletableFuture<OriginServer> started = new CompletableFuture<>();
-        vertx.executeBlocking(() -> Jobs.open(config, runtime), false)
-                .compose(jobs -> {
-                    Router router = routes(vertx, config, runtime, jobs, startedNanos);
+        // The player's pages are read first: if they cannot be, no encode queue has been started to stop again.
+        vertx.executeBlocking(() -> {
+                    PlayerSite site = PlayerSite.load(OriginServer.class.getClassLoader(), config);
+                    return new Opened(Jobs.open(config, runtime), site);
+                }, false)
+                .compose(opened -> {
+                    Jobs jobs = opened.jobs();
+                    Router router = routes(vertx, config, runtime, jobs, opened.site(), startedNanos);
                     HttpServerOptions options = ServerTls.configure(new HttpServerOptions()
                             .setHost(config.host())
                             .setPort(config.port()), config.tls());
@@ -129,7 +151,8 @@ public final class OriginServer {
         return Future.fromCompletionStage(started);
     }
 
-    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, long startedNanos) {
+    static Router routes(Vertx vertx, OriginConfig config, RoleRuntime runtime, Jobs jobs, PlayerSite site,
+                         long startedNanos) {
         Router router = Router.router(vertx);
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
 
@@ -143,25 +166,51 @@ public final class OriginServer {
         UploadReceiver uploads = new UploadReceiver(vertx, jobs.data(), UploadLimits.of(config.maxUploadBytes()),
                 new UploadMetrics(runtime.registry()));
         AdminGuard.announce("origin", config.adminToken(), "uploads and deletes");
-        new VideoApi(vertx, jobs.catalog(), jobs.queue(), uploads, jobs.pipeline(), VideoLinks.under(config.publicUrl()))
+        Optional<UrlSigner> signer = config.signingKeys()
+                .map(keys -> new UrlSigner(keys, config.signedUrlTtl(), Clock.systemUTC()));
+        new VideoApi(vertx, jobs.catalog(), jobs.queue(), uploads, jobs.pipeline(),
+                VideoLinks.under(config.publicUrl()).signedBy(signer))
                 .mount(router, new AdminGuard("origin", config.adminToken()));
+
+        // Beacons are read by their own capped handler: like uploads, no body handler before it.
+        new QoeApi(new QoeMetrics(runtime.registry()), cors).mount(router);
 
         VideoFiles files = new VideoFiles(config.videosDir());
         ServeMetrics serveMetrics = new ServeMetrics(runtime.registry());
         // One route per method group, each named after its template: Vert.x joins the names of every named
         // route a request passes through into the route label, so a separate CORS route would double it.
         Handler<RoutingContext> corsHeaders = cors.responses(VIDEO_EXPOSED_HEADERS);
-        router.route("/videos/*").setName(VIDEO_ROUTE).method(HttpMethod.GET).method(HttpMethod.HEAD)
-                .handler(corsHeaders)
-                .handler(new VideoFileHandler(files, serveMetrics));
-        router.options("/videos/*").setName(VIDEO_ROUTE)
-                .handler(cors.preflight(VIDEO_METHODS, VIDEO_REQUEST_HEADERS));
-        router.route("/videos/*").setName(VIDEO_ROUTE)
-                .handler(corsHeaders)
-                .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
+        // Edges fetch under signed URLs too (they sign with the same keys), so with keys the plain paths are
+        // left to the admin token: an operator's curl.
+        SignedUrlGate gate = new SignedUrlGate("origin", signer, config.adminToken(), runtime.registry(),
+                "streamcdn.signed.url.refusals");
+        gate.announce();
+        VideoFileHandler fileHandler = new VideoFileHandler(files, serveMetrics);
+        mountVideos(router, "/videos/*", VIDEO_ROUTE, cors, corsHeaders, gate.plain(), fileHandler);
+        mountVideos(router, "/s/*", SIGNED_VIDEO_ROUTE, cors, corsHeaders, gate.signed(), fileHandler);
+
+        // Last of the GET routes: the player's pages take whatever path the API and the videos did not.
+        if (!site.hasPages()) {
+            LOG.warn("the web player's pages are not on the classpath; / serves nothing (the API and videos work)");
+        }
+        site.mount(router);
 
         OriginErrors.handler().mount(router);
         return router;
+    }
+
+    /** GET and HEAD through {@code gate} to {@code files}, CORS preflights, 405 for other methods. */
+    private static void mountVideos(Router router, String path, String name, CorsPolicy cors,
+                                    Handler<RoutingContext> corsHeaders, Handler<RoutingContext> gate,
+                                    Handler<RoutingContext> files) {
+        router.route(path).setName(name).method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(corsHeaders)
+                .handler(gate)
+                .handler(files);
+        router.options(path).setName(name).handler(cors.preflight(VIDEO_METHODS, VIDEO_REQUEST_HEADERS));
+        router.route(path).setName(name)
+                .handler(corsHeaders)
+                .handler(ctx -> ctx.fail(HttpProblem.methodNotAllowed(ctx.request().method().name(), VIDEO_METHODS)));
     }
 
     /** The port the server listens on (the real one when the configuration asked for 0). */

@@ -73,6 +73,23 @@ class OriginCommandTest {
     }
 
     @Test
+    void theRouterUrlComesFromItsFlagOrItsEnvironmentVariable() {
+        assertThat(parse(Map.of(), "--router-url", "http://127.0.0.1:8090/").routerUrl()).hasValue("http://127.0.0.1:8090");
+        assertThat(parse(Map.of("STREAMCDN_ORIGIN_ROUTER_URL", "http://router.example:8090")).routerUrl())
+                .hasValue("http://router.example:8090");
+        assertThat(parse(Map.of()).routerUrl()).isEmpty();
+    }
+
+    @Test
+    void aBadRouterUrlExitsWith2AndOneLineNamingTheFlag() {
+        Run run = run(Map.of(), "--router-url", "router:8090");
+
+        assertThat(run.exitCode()).isEqualTo(RoleCommand.EXIT_BAD_CONFIG);
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("streamcdn origin: --router-url 'router:8090' must be an absolute http(s) URL");
+    }
+
+    @Test
     void aFlagWinsOverTheEnvironment() {
         assertThat(parse(Map.of("STREAMCDN_ORIGIN_PORT", "9191"), "--port", "9292").port()).isEqualTo(9292);
     }
@@ -99,7 +116,7 @@ class OriginCommandTest {
         assertThat(cli.execute("--help")).isZero();
         for (String flag : new String[] {"--host", "--port", "--data-dir", "--max-upload", "--encode-workers", "--ladder",
                 "--segment-seconds", "--x264-preset", "--audio-bitrate", "--encode-threads", "--public-url",
-                "--cors-origins"}) {
+                "--cors-origins", "--router-url"}) {
             assertThat(out.toString()).contains(flag)
                     .contains(io.streamcdn.common.EnvironmentDefaults.variableFor("origin", flag));
         }

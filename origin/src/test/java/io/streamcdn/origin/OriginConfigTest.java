@@ -35,6 +35,7 @@ class OriginConfigTest {
         assertThat(config.hasPublicUrl()).isFalse();
         assertThat(config.corsOrigins()).containsExactly("*");
         assertThat(config.videosDir()).isEqualTo(config.dataDir().resolve("videos"));
+        assertThat(config.routerUrl()).isEmpty();
     }
 
     @Test
@@ -122,6 +123,26 @@ class OriginConfigTest {
         for (String bad : List.of("cdn.example.com", "ftp://cdn.example.com", "https://", "https://x.example/?a=b", "http://a b")) {
             assertThatThrownBy(() -> build(b -> b.publicUrl(bad))).as(bad).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("--public-url");
+        }
+    }
+
+    @Test
+    void aRouterUrlIsKeptWithoutItsTrailingSlash() {
+        assertThat(build(b -> b.routerUrl("http://router.example.com:8090/")).routerUrl())
+                .hasValue("http://router.example.com:8090");
+        assertThat(build(b -> b.routerUrl("https://cdn.example.com/router")).routerUrl())
+                .hasValue("https://cdn.example.com/router");
+        assertThat(build(b -> b.routerUrl(" ")).routerUrl()).isEmpty();
+        assertThat(build(b -> b.routerUrl("http://127.0.0.1:8090")).describe()).contains("router-url=http://127.0.0.1:8090");
+    }
+
+    @Test
+    void aRouterUrlMustBeAnAbsoluteHttpUrl() {
+        for (String bad : List.of("router:8090", "ws://router.example.com", "https://", "http://r.example/?a=b",
+                "http://a b", "http://r.example/#x")) {
+            assertThatThrownBy(() -> build(b -> b.routerUrl(bad))).as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("--router-url '" + bad + "'").hasMessageContaining("http(s) URL")
+                    .hasMessageNotContaining("\n");
         }
     }
 

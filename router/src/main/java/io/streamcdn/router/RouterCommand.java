@@ -3,6 +3,8 @@ package io.streamcdn.router;
 import io.streamcdn.common.RoleCommand;
 import io.streamcdn.common.Version;
 import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.SigningKeys;
+import io.streamcdn.common.security.UrlSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -124,6 +126,17 @@ public final class RouterCommand implements Callable<Integer> {
                     + "accepted from this machine only. Env: STREAMCDN_ROUTER_ADMIN_TOKEN_FILE")
     String adminTokenFile;
 
+    @Option(names = "--signing-keys-file", paramLabel = "FILE", defaultValue = "",
+            description = "Key ring for signed URLs, one id:base64secret a line: the redirects' Location and "
+                    + "/api/route's base carry a URL signed with the first key. Without it, they are unsigned. "
+                    + "Env: STREAMCDN_ROUTER_SIGNING_KEYS_FILE")
+    String signingKeysFile;
+
+    @Option(names = "--signed-url-ttl", paramLabel = "DURATION", defaultValue = UrlSigner.DEFAULT_TTL_TEXT,
+            description = "How long a signed URL stays valid, 1m to 7d. Default: ${DEFAULT-VALUE}. "
+                    + "Env: STREAMCDN_ROUTER_SIGNED_URL_TTL")
+    String signedUrlTtl;
+
     /** Where {@code STREAMCDN_ADMIN_TOKEN} is looked up; tests replace it. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -144,6 +157,8 @@ public final class RouterCommand implements Callable<Integer> {
                 .tls(tlsCert.isBlank() ? null : Path.of(tlsCert), tlsKey.isBlank() ? null : Path.of(tlsKey))
                 .tlsSelfSigned(tlsSelfSigned)
                 .adminToken(AdminToken.resolve(adminTokenFile, environment))
+                .signingKeys(SigningKeys.fromFile(signingKeysFile))
+                .signedUrlTtl(signedUrlTtl)
                 .build();
     }
 

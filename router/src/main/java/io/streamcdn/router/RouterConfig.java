@@ -7,6 +7,8 @@ import io.streamcdn.common.DurationText;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.common.security.AdminToken;
 import io.streamcdn.common.security.ServerTls;
+import io.streamcdn.common.security.SigningKeys;
+import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.router.net.Cidr;
 
 import java.net.InetAddress;
@@ -44,6 +46,9 @@ import java.util.stream.Collectors;
  * @param tls              the certificate and key for HTTPS (HTTP/2 by ALPN), if given
  * @param adminToken       the token edge registrations, heartbeats and deregistrations must carry; without one,
  *                         they are accepted from this machine only
+ * @param signingKeys      the key ring the URLs handed to viewers are signed with (its first key); without one,
+ *                         they are unsigned
+ * @param signedUrlTtl     how long a signed URL stays valid
  */
 public record RouterConfig(String host, int port, Optional<Path> edgesFile, Optional<Path> geoip,
                            Optional<Path> coverageZones, Optional<GeoPoint> defaultLocation,
@@ -51,7 +56,8 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
                            Duration healthInterval, Duration healthTimeout, Duration heartbeatTimeout,
                            double toleranceKm, double maxLoad, List<InetAddress> dnsNameserverAddresses,
                            List<String> corsOrigins, LogFormat logFormat, Optional<ServerTls> tls,
-                           Optional<AdminToken> adminToken) {
+                           Optional<AdminToken> adminToken, Optional<SigningKeys> signingKeys,
+                           Duration signedUrlTtl) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8090;
@@ -85,6 +91,10 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
                 "--dns-nameserver-addresses is for DNS routing; give --dns-port and --dns-zone too");
         corsOrigins = CorsPolicy.normalizeOrigins(corsOrigins);
         ConfigException.require(logFormat != null, "--log-format is required (text or json)");
+        ConfigException.require(signingKeys != null, "the signing keys are required (Optional.empty() for none)");
+        ConfigException.require(signedUrlTtl != null && signedUrlTtl.compareTo(UrlSigner.MIN_TTL) >= 0
+                        && signedUrlTtl.compareTo(UrlSigner.MAX_TTL) <= 0,
+                "--signed-url-ttl %s is outside 1m..7d", signedUrlTtl == null ? "(none)" : DurationText.format(signedUrlTtl));
     }
 
     public static Builder builder() {
@@ -96,7 +106,8 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         return String.format(Locale.ROOT,
                 "host=%s port=%d edges=%s geoip=%s coverage-zones=%s default-location=%s trusted-proxies=%s "
                         + "dns-port=%s dns-zone=%s health-interval=%s health-timeout=%s heartbeat-timeout=%s "
-                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s log-format=%s tls=%s admin-token=%s",
+                        + "tolerance-km=%s max-load=%s dns-nameserver-addresses=%s cors-origins=%s log-format=%s tls=%s admin-token=%s "
+                        + "signing-keys=%s signed-url-ttl=%s",
                 host, port, edgesFile.map(Path::toString).orElse("(none)"), geoip.map(Path::toString).orElse("(none)"),
                 coverageZones.map(Path::toString).orElse("(none)"),
                 defaultLocation.map(GeoPoint::toString).orElse("(none)"),
@@ -107,7 +118,8 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
                 dnsNameserverAddresses.isEmpty() ? "(none)" : dnsNameserverAddresses.stream().map(InetAddress::getHostAddress)
                         .collect(Collectors.joining(",")),
                 String.join(",", corsOrigins), logFormat.flagValue(), tls.map(ServerTls::describe).orElse("off"),
-                adminToken.map(AdminToken::source).orElse("(none: edge registration from loopback only)"));
+                adminToken.map(AdminToken::source).orElse("(none: edge registration from loopback only)"),
+                signingKeys.map(SigningKeys::describe).orElse("(none: unsigned URLs)"), DurationText.format(signedUrlTtl));
     }
 
     private static void readable(String flag, Path file) {
@@ -146,6 +158,8 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
         private Path tlsKey;
         private boolean tlsSelfSigned;
         private Optional<AdminToken> adminToken = Optional.empty();
+        private Optional<SigningKeys> signingKeys = Optional.empty();
+        private Duration signedUrlTtl = UrlSigner.DEFAULT_TTL;
 
         private Builder() {
         }
@@ -282,10 +296,23 @@ public record RouterConfig(String host, int port, Optional<Path> edgesFile, Opti
             return this;
         }
 
+        /** The signing key ring ({@code --signing-keys-file}), if any: the URLs handed to viewers are signed. */
+        public Builder signingKeys(Optional<SigningKeys> keys) {
+            this.signingKeys = keys;
+            return this;
+        }
+
+        /** {@code --signed-url-ttl}: how long a signed URL stays valid, like 6h. */
+        public Builder signedUrlTtl(String duration) {
+            this.signedUrlTtl = DurationText.forFlag("--signed-url-ttl", duration);
+            return this;
+        }
+
         public RouterConfig build() {
             return new RouterConfig(host, port, edgesFile, geoip, coverageZones, defaultLocation, trustedProxies,
                     dnsPort, dnsZone, healthInterval, healthTimeout, heartbeatTimeout, toleranceKm, maxLoad, dnsNameserverAddresses, corsOrigins,
-                    logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, List.of(host)), adminToken);
+                    logFormat, ServerTls.fromFlags(tlsCert, tlsKey, tlsSelfSigned, List.of(host)), adminToken,
+                    signingKeys, signedUrlTtl);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.common.security.AdminGuard;
 import io.streamcdn.common.security.ServerTls;
+import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.router.dns.DnsServer;
 import io.streamcdn.router.http.EdgeApi;
 import io.streamcdn.router.http.RouterMetrics;
@@ -41,6 +42,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +54,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The router, assembled: edges from the static file, GeoIP and coverage zones loaded (off the event loop),
  * health checks started, routes mounted, one HTTP server per core sharing the port.
  * <pre>
- *   GET, HEAD  /videos/{id}/...             302 to the chosen edge's same URL
+ *   GET, HEAD  /videos/{id}/...             302 to the chosen edge's same URL (signed, with signing keys)
  *   GET        /api/route?video={id}        the viewer and the ranked edges, as JSON
  *   GET        /api/edges                   the registry with health and load
  *   POST       /api/edges/{name}/heartbeat  an edge registers itself (heartbeat contract 1; admin token)
@@ -237,8 +239,12 @@ public final class RouterServer {
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
         AccessLog accessLog = new AccessLog();
         DateHeader date = new DateHeader();
+        Optional<UrlSigner> signer = config.signingKeys()
+                .map(keys -> new UrlSigner(keys, config.signedUrlTtl(), Clock.systemUTC()));
+        signer.ifPresent(s -> LOG.info("router: viewers get URLs signed with key {} from {}, valid {}",
+                s.keys().signing().id(), s.keys().source(), io.streamcdn.common.DurationText.format(s.ttl())));
         ViewerRequests viewers = new ViewerRequests(parts.selector(), new ClientAddress(config.trustedProxies()), metrics,
-                cors, date, accessLog);
+                cors, date, accessLog, signer);
         EdgeApi edges = new EdgeApi(parts.registry(), parts.health());
 
         Router router = Router.router(vertx);

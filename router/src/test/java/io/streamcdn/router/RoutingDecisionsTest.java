@@ -98,9 +98,46 @@ class RoutingDecisionsTest {
                     .containsExactly("edge-eu", "edge-us", "edge-asia");
             JsonObject first = route.getJsonArray("edges").getJsonObject(0);
             assertThat(first.getString("reason")).isEqualTo("nearest");
+            assertThat(route.getJsonArray("edges").stream().map(JsonObject.class::cast))
+                    .as("without signing keys, every edge's base is its unsigned folder of the video")
+                    .allSatisfy(e -> assertThat(e.getString("base")).isEqualTo(e.getString("url") + "/videos/video001/"));
             assertThat(first.getDouble("distanceKm")).isLessThan(20);
             assertThat(router.get("/api/route").statusCode()).isEqualTo(400);
         }
+    }
+
+    @Test
+    void withSigningKeysTheRedirectAndEveryEdgesBaseCarryAVerifiableSignedPrefix() throws Exception {
+        io.streamcdn.common.security.SigningKeys keys = io.streamcdn.common.security.SigningKeys.of("k7",
+                "a secret of at least thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        io.streamcdn.common.security.UrlSigner verifier = new io.streamcdn.common.security.UrlSigner(keys,
+                java.time.Duration.ofHours(1), java.time.Clock.systemUTC());
+        try (TestRouter router = TestRouter.start(b -> b.edgesFile(edgesFile).geoip(TestRouter.GEOIP)
+                .trustedProxies("127.0.0.1/32").defaultLocation("47.6,-122.3").signingKeys(java.util.Optional.of(keys)))) {
+            for (String name : new String[]{"edge-eu", "edge-us", "edge-asia"}) {
+                router.await(TestRouter.available(name, true), name + " available");
+            }
+            HttpResponse<String> redirect = router.get("/videos/video001/720p/seg-00003.m4s?x=1", "X-Forwarded-For", LONDON);
+            JsonObject route = new JsonObject(router.get("/api/route?video=video001", "X-Forwarded-For", LONDON).body());
+
+            String location = redirect.headers().firstValue("Location").orElseThrow();
+            assertThat(location).startsWith(europe.url() + "/s/").endsWith("/k7/" + location.split("/")[6]
+                    + "/videos/video001/720p/seg-00003.m4s?x=1");
+            assertThat(verifier.verify(signed(java.net.URI.create(location).getPath())))
+                    .isEqualTo(io.streamcdn.common.security.UrlSigner.Verdict.VALID);
+            assertThat(route.getJsonArray("edges")).hasSize(3);
+            assertThat(route.getJsonArray("edges").stream().map(JsonObject.class::cast)).allSatisfy(e -> {
+                String base = e.getString("base");
+                assertThat(base).startsWith(e.getString("url") + "/s/").endsWith("/videos/video001/");
+                assertThat(verifier.verify(signed(java.net.URI.create(base + "manifest.mpd").getPath())))
+                        .isEqualTo(io.streamcdn.common.security.UrlSigner.Verdict.VALID);
+            });
+        }
+    }
+
+    private static io.streamcdn.common.security.SignedPath signed(String path) {
+        return ((io.streamcdn.common.security.SignedPath.Signed) io.streamcdn.common.security.SignedPath.parse(path))
+                .path();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.streamcdn.edge.cache.CacheEntry;
 import io.streamcdn.edge.cache.CachedResponse;
 import io.streamcdn.edge.cache.DiskCache;
 import io.streamcdn.edge.cache.HotObjects;
+import io.streamcdn.common.security.SignedUrlGate;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -74,7 +75,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        Optional<String> parsed = CacheKey.of(request.path());
+        // A verified signed request is cached and fetched as its unsigned path.
+        Optional<String> parsed = CacheKey.of(SignedUrlGate.videoPath(ctx));
         if (parsed.isEmpty()) {
             ctx.fail(HttpProblem.badRequest("bad_path", "not the path of a published video file; "
                     + "they look like /videos/{id}/720p/seg-00001.m4s"));

@@ -1,5 +1,6 @@
 package io.streamcdn.edge.proxy;
 
+import io.streamcdn.common.security.UrlSigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -14,27 +15,35 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Where misses go: the parent edge if there is one, then the origin. One pooled HTTP/1.1 client with
  * keep-alive serves both. A request moves on to the next upstream only when it could not connect: once an
  * upstream has answered, its answer (even a 5xx) is the answer, so a failing origin is not asked twice.
+ *
+ * <p>With signing keys, every request goes out signed ({@code /s/.../videos/{id}/...}, valid a few minutes) with
+ * the edge's own signing key: an origin or parent edge that requires signed URLs serves its edges like any
+ * viewer, with no other credential, and one without keys serves the signed path as the plain one.
  */
 public final class Upstream implements AutoCloseable {
 
     private final List<URI> bases;
     private final HttpClient client;
     private final Duration timeout;
+    private final Optional<UrlSigner> signer;
 
     /** Why no response came back, for the status and reason the viewer gets. */
     public enum Failure {
         UNREACHABLE, TIMEOUT
     }
 
-    public Upstream(Vertx vertx, List<URI> bases, Duration timeout) {
+    /** @param signer signs each request's path when the edge has signing keys */
+    public Upstream(Vertx vertx, List<URI> bases, Duration timeout, Optional<UrlSigner> signer) {
         this.bases = List.copyOf(bases);
         this.timeout = timeout;
+        this.signer = signer;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)
@@ -60,7 +69,7 @@ public final class Upstream implements AutoCloseable {
         URI base = bases.get(index);
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
-                .setAbsoluteURI(base + path)
+                .setAbsoluteURI(base + signer.map(s -> s.sign(path)).orElse(path))
                 .setConnectTimeout(timeout.toMillis())
                 .setIdleTimeout(timeout.toMillis());
         headers.forEach(options::putHeader);

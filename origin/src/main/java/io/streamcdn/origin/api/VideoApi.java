@@ -240,10 +240,11 @@ public final class VideoApi {
     JsonObject view(VideoRecord record) {
         JsonObject json = record.toJson();
         if (record.state() == VideoState.READY) {
+            java.util.Map<String, String> urls = links.all(record.id()); // one signature for the three
             json.put("urls", new JsonObject()
-                    .put("mpd", links.mpd(record.id()))
-                    .put("hls", links.hls(record.id()))
-                    .put("poster", links.poster(record.id())));
+                    .put("mpd", urls.get("mpd"))
+                    .put("hls", urls.get("hls"))
+                    .put("poster", urls.get("poster")));
         }
         return json;
     }

@@ -1,6 +1,7 @@
 package io.streamcdn.origin.serve;
 
 import io.streamcdn.common.http.HttpProblem;
+import io.streamcdn.common.security.SignedUrlGate;
 import io.streamcdn.common.http.ServeDecision;
 import io.streamcdn.origin.serve.ServeMetrics.Outcome;
 import io.vertx.core.Handler;
@@ -41,7 +42,8 @@ public final class VideoFileHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        VideoPath.Parsed parsed = VideoPath.fromRequestPath(ctx.request().path());
+        // A verified signed request (/s/...) is served as its unsigned path.
+        VideoPath.Parsed parsed = VideoPath.fromRequestPath(SignedUrlGate.videoPath(ctx));
         if (parsed instanceof VideoPath.Invalid invalid) {
             metrics.badPath();
             ctx.fail(HttpProblem.badRequest("bad_path", invalid.reason()));

@@ -272,12 +272,13 @@ class UploadRefusalTest {
         assertThat(metrics).contains("streamcdn_upload_bytes_total");
         assertThat(counter(metrics, "streamcdn_upload_bytes_total")).isGreaterThanOrEqualTo(18);
         assertThat(metrics).contains("streamcdn_uploads_total{outcome=\"accepted\"");
-        // Only bounded labels (outcome, file kind, rung, histogram bucket, role), never an id, title or path.
+        // Only bounded labels (outcome, file kind, rung, histogram bucket, role, refusal reason), never an id, title
+        // or path.
         java.util.regex.Pattern label = java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"");
         metrics.lines().filter(l -> l.startsWith("streamcdn_")).forEach(line -> {
             java.util.regex.Matcher m = label.matcher(line);
             while (m.find()) {
-                assertThat(m.group(1)).as(line).isIn("outcome", "kind", "rung", "le", "role");
+                assertThat(m.group(1)).as(line).isIn("outcome", "kind", "rung", "le", "role", "reason");
                 assertThat(m.group(2)).as(line).matches("[a-z_]+|\\d+p|[0-9.]+|\\+Inf");
             }
         });

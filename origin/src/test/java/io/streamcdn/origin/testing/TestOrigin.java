@@ -42,8 +42,14 @@ public final class TestOrigin implements AutoCloseable {
 
     /** A real {@link OriginServer} on 127.0.0.1, a free port, over {@code dataDir}. */
     public static TestOrigin start(Path dataDir, long maxUploadBytes) throws Exception {
-        OriginConfig config = OriginConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
-                .maxUploadBytes(maxUploadBytes).encodeWorkers(1).encoderSettings(SETTINGS).build();
+        return start(dataDir, maxUploadBytes, b -> b);
+    }
+
+    /** As {@link #start(Path, long)}, with the configuration {@code customize} adjusts (signing keys, say). */
+    public static TestOrigin start(Path dataDir, long maxUploadBytes,
+                                   java.util.function.UnaryOperator<OriginConfig.Builder> customize) throws Exception {
+        OriginConfig config = customize.apply(OriginConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+                .maxUploadBytes(maxUploadBytes).encodeWorkers(1).encoderSettings(SETTINGS)).build();
         OriginServer server = OriginServer.start(config).toCompletionStage().toCompletableFuture()
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
         return new TestOrigin(server, DataDirectory.open(dataDir));

@@ -7,6 +7,7 @@ import io.streamcdn.common.http.CorsPolicy;
 import io.streamcdn.common.http.DateHeader;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
+import io.streamcdn.common.security.UrlSigner;
 import io.streamcdn.router.net.ClientAddress;
 import io.streamcdn.router.routing.RankedEdge;
 import io.streamcdn.router.routing.Routing;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The viewer-facing HTTP front end of {@link Routing}:
@@ -30,7 +32,9 @@ import java.util.Map;
  *   <li>{@code GET /api/route?video={id}}: the viewer as the router sees it and every available edge ranked,
  *       for players that fail over on their own.</li>
  * </ul>
- * Neither answer may be cached ({@code Cache-Control: no-store}): it depends on who asks and when.
+ * Neither answer may be cached ({@code Cache-Control: no-store}): it depends on who asks and when. With signing
+ * keys, both hand out the video's signed prefix ({@code /s/{expires}/{keyId}/{signature}/videos/{id}/}) instead of
+ * {@code /videos/{id}/}: the redirect's {@code Location}, and every edge's {@code base} in the JSON.
  */
 public final class ViewerRequests {
 
@@ -46,9 +50,11 @@ public final class ViewerRequests {
     private final CorsPolicy cors;
     private final DateHeader date;
     private final AccessLog accessLog;
+    private final Optional<UrlSigner> signer;
 
     public ViewerRequests(Routing routing, ClientAddress clients, RouterMetrics metrics, CorsPolicy cors,
-                          DateHeader date, AccessLog accessLog) {
+                          DateHeader date, AccessLog accessLog, Optional<UrlSigner> signer) {
+        this.signer = signer;
         this.routing = routing;
         this.clients = clients;
         this.metrics = metrics;
@@ -99,11 +105,26 @@ public final class ViewerRequests {
         metrics.decided(best.edge().name(), best.reason(), "redirect");
         metrics.answered(REDIRECT_ROUTE, 302);
         response.setStatusCode(302)
-                .putHeader(HttpHeaders.LOCATION, best.edge().url() + request.uri())
+                .putHeader(HttpHeaders.LOCATION, location(best.edge().url().toString(), request, id, slash))
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
                 .putHeader(X_EDGE, best.edge().name())
                 .end();
         return true;
+    }
+
+    /** The edge's URL for the same file (and query): signed when there are keys, else the request's own URI. */
+    private String location(String edgeUrl, HttpServerRequest request, String id, int slash) {
+        if (signer.isEmpty()) {
+            return edgeUrl + request.uri();
+        }
+        String query = request.query();
+        return edgeUrl + signer.get().prefix(id) + request.path().substring(slash + 1)
+                + (query == null ? "" : "?" + query);
+    }
+
+    /** Where a player fetches the video's files on an edge: its manifest is {@code base + "manifest.mpd"}. */
+    private String base(String edgeUrl, String id) {
+        return edgeUrl + signer.map(s -> s.prefix(id)).orElse(VIDEOS + id + "/");
     }
 
     private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
@@ -137,7 +158,8 @@ public final class ViewerRequests {
                         .put("lon", p.longitude())).orElse(null));
         JsonArray edges = new JsonArray();
         for (RankedEdge edge : ranked.edges()) {
-            edges.add(new JsonObject().put("name", edge.edge().name()).put("url", edge.edge().url().toString())
+            String url = edge.edge().url().toString();
+            edges.add(new JsonObject().put("name", edge.edge().name()).put("url", url).put("base", base(url, id))
                     .put("distanceKm", edge.distanceKm() < 0 ? null : Math.round(edge.distanceKm() * 10) / 10.0)
                     .put("load", Math.round(edge.load() * 1000) / 1000.0).put("reason", edge.reason()));
         }

@@ -1,5 +1,6 @@
 package io.streamcdn.router.registry;
 
+import io.streamcdn.common.EdgeNameSyntax;
 import io.streamcdn.common.GeoPoint;
 import io.streamcdn.router.net.Cidr;
 import io.streamcdn.router.routing.Edge;
@@ -35,7 +36,7 @@ public final class EdgeDescription {
 
     public static Edge parse(JsonObject json) {
         String name = string(json, "name");
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+        if (!EdgeNameSyntax.isValid(name)) {
             throw new IllegalArgumentException("name '" + name + "' is not an edge name (letters, digits, . _ -)");
         }
         URI url = url(string(json, "url"));

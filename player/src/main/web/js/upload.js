@@ -1,0 +1,150 @@
+// The upload page: a file from the picker or dropped on the zone is sent at once as multipart/form-data
+// (title, then file) to POST {origin}/api/videos with XMLHttpRequest, whose upload events drive the progress
+// bar. Accepted (202): the video's encode is followed (GET /api/videos/{id} every second) until it is ready,
+// then a link to watch it appears. Refused: the origin's reason, as it wrote it.
+
+import { loadConfig, originLink, getJson } from './config.js';
+import { formatBytes, stateText } from './format.js';
+
+const input = document.getElementById('upload-input');
+const zone = document.getElementById('drop-zone');
+const titleInput = document.getElementById('upload-title');
+const uploadBar = document.getElementById('upload-progress');
+const encodeRow = document.getElementById('encode-row');
+const encodeBar = document.getElementById('encode-progress');
+const status = document.getElementById('upload-status');
+const watchLink = document.getElementById('watch-link');
+const form = document.getElementById('upload-form');
+
+const configReady = loadConfig();
+let config = null;
+let busy = false;
+
+function say(text, kind) {
+  status.textContent = text;
+  status.classList.toggle('error', kind === 'error');
+  status.classList.toggle('ok', kind === 'ok');
+}
+
+function reasonOf(xhr) {
+  try {
+    const body = JSON.parse(xhr.responseText);
+    if (body && (body.reason || body.error)) {
+      return body.reason || body.error;
+    }
+  } catch (e) {
+    // not JSON
+  }
+  return xhr.status ? 'HTTP ' + xhr.status + (xhr.statusText ? ' ' + xhr.statusText : '') : 'no answer';
+}
+
+async function upload(file) {
+  if (busy || !file) {
+    return;
+  }
+  busy = true;
+  config = await configReady;
+  watchLink.hidden = true;
+  encodeRow.hidden = true;
+  encodeBar.value = 0;
+  uploadBar.value = 0;
+  const form = new FormData();
+  const title = titleInput.value.trim();
+  if (title) {
+    form.append('title', title);
+  }
+  form.append('file', file, file.name);
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', originLink(config, '/api/videos'));
+  xhr.upload.onprogress = (e) => {
+    if (e.lengthComputable && e.total > 0) {
+      uploadBar.value = e.loaded / e.total;
+      say('Uploading ' + file.name + ': ' + Math.floor((100 * e.loaded) / e.total) + ' % (' + formatBytes(e.loaded)
+        + ' of ' + formatBytes(e.total) + ')');
+    }
+  };
+  xhr.onload = () => {
+    if (xhr.status === 202 || xhr.status === 201 || xhr.status === 200) {
+      uploadBar.value = 1;
+      let video = null;
+      try {
+        video = JSON.parse(xhr.responseText);
+      } catch (e) {
+        // handled below
+      }
+      if (!video || !video.id) {
+        finish('The origin accepted the file but did not say which video it became.', 'error');
+        return;
+      }
+      say('Uploaded. Encoding "' + (video.title || file.name) + '"…');
+      encodeRow.hidden = false;
+      follow(video.id);
+    } else {
+      uploadBar.value = 0;
+      finish('The origin refused ' + file.name + ': ' + reasonOf(xhr), 'error');
+    }
+  };
+  xhr.onerror = () => {
+    uploadBar.value = 0;
+    finish('The upload of ' + file.name + ' failed: the origin could not be reached or closed the connection'
+      + (xhr.status ? ' (' + reasonOf(xhr) + ')' : '') + '.', 'error');
+  };
+  say('Uploading ' + file.name + ' (' + formatBytes(file.size) + ')…');
+  xhr.send(form);
+}
+
+function finish(text, kind) {
+  say(text, kind);
+  busy = false;
+  input.value = '';
+}
+
+async function follow(id) {
+  for (;;) {
+    let video;
+    try {
+      video = await getJson(originLink(config, '/api/videos/' + encodeURIComponent(id)));
+    } catch (e) {
+      say('Waiting for the encode (' + e.message + ')…');
+      await sleep(2000);
+      continue;
+    }
+    encodeBar.value = video.state === 'ready' ? 1 : video.progress || 0;
+    if (video.state === 'ready') {
+      watchLink.href = 'watch.html?v=' + encodeURIComponent(id);
+      watchLink.textContent = 'Watch "' + (video.title || id) + '"';
+      watchLink.hidden = false;
+      finish('Ready to watch.', 'ok');
+      return;
+    }
+    if (video.state === 'failed') {
+      finish('The encode failed: ' + (video.error || 'no reason given'), 'error');
+      return;
+    }
+    say(stateText(video) + '…');
+    await sleep(1000);
+  }
+}
+
+function sleep(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+input.addEventListener('change', () => upload(input.files && input.files[0]));
+form.addEventListener('submit', e => e.preventDefault());
+['dragenter', 'dragover'].forEach(type => zone.addEventListener(type, e => {
+  e.preventDefault();
+  zone.classList.add('dragging');
+}));
+['dragleave', 'dragend'].forEach(type => zone.addEventListener(type, () => zone.classList.remove('dragging')));
+zone.addEventListener('drop', e => {
+  e.preventDefault();
+  zone.classList.remove('dragging');
+  const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+  if (file) {
+    upload(file);
+  }
+});
+// A file dropped outside the zone would make the browser navigate away to it.
+window.addEventListener('dragover', e => e.preventDefault());
+window.addEventListener('drop', e => e.preventDefault());
