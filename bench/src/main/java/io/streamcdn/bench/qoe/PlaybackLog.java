@@ -13,7 +13,7 @@ import java.util.List;
  * whether it reached the end.
  *
  * @param playedSeconds the video element's {@code currentTime} at the end
- * @param ended         the video reached its end (else the session was cut at the time limit)
+ * @param ended         the video reached its end or the time asked (else the session was cut at its wall limit)
  * @param wallSeconds   from opening the page to the end of the session
  * @param endMillis     the page's clock (performance.now) when the log was read
  * @param pageErrors    uncaught script errors the page raised

@@ -136,6 +136,7 @@ public final class QoeBenchmark implements Callable<Integer> {
                             score.rebufferSeconds(), score.switches(), score.startupSeconds(),
                             (proxy.bytesSent() - bytesBefore) / 1e6, log.wallSeconds(),
                             score.ended() ? "" : "  CUT", log.pageErrors().isEmpty() ? "" : "  page errors: " + log.pageErrors());
+                    writeFiles(new QoeTable(sessions), traces.size(), video); // a run cut short keeps what it measured
                 }
             }
 
@@ -146,17 +147,21 @@ public final class QoeBenchmark implements Callable<Integer> {
             startupLines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
 
-            Path csv = work.resolve("qoe-sessions.csv");
-            table.writeCsv(csv);
-            Path svg = work.resolve("qoe-cdf.svg");
-            Files.writeString(svg, table.cdfSvg(String.format(Locale.ROOT,
-                    "QoE_lin per session, %d traces, %.0f s video, Pensieve ladder, %d ms RTT", traces.size(),
-                    video.durationSeconds(), rttMillis)));
-            Files.createDirectories(results);
-            Files.copy(svg, results.resolve("qoe-cdf.svg"), StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("wrote " + csv + ", " + svg + " (copied to " + results.resolve("qoe-cdf.svg") + "), sessions in " + sessionsDir);
+            writeFiles(table, traces.size(), video);
+            System.out.println("wrote " + work.resolve("qoe-sessions.csv") + ", " + work.resolve("qoe-cdf.svg")
+                    + " (copied to " + results.resolve("qoe-cdf.svg") + "), sessions in " + sessionsDir);
         }
         return 0;
+    }
+
+    private void writeFiles(QoeTable table, int traceCount, QoeVideo.Published video) throws java.io.IOException {
+        table.writeCsv(work.resolve("qoe-sessions.csv"));
+        Path svg = work.resolve("qoe-cdf.svg");
+        Files.writeString(svg, table.cdfSvg(String.format(Locale.ROOT,
+                "QoE_lin per session, %d traces, %.0f s video, Pensieve ladder, %d ms RTT", traceCount,
+                video.durationSeconds(), rttMillis)));
+        Files.createDirectories(results);
+        Files.copy(svg, results.resolve("qoe-cdf.svg"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

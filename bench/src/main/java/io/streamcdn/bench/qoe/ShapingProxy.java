@@ -206,8 +206,11 @@ public final class ShapingProxy implements AutoCloseable {
         }
 
         private void fail(HttpServerRequest request, HttpServerResponse response, Throwable error) {
+            if (response.closed()) {
+                return; // the viewer went away (a page closing mid-beacon) and the upstream request was reset for it
+            }
             LOG.warn("{} {}: upstream 127.0.0.1:{} failed: {}", request.method(), request.uri(), upstreamPort, error.toString());
-            if (response.closed() || response.headWritten()) {
+            if (response.headWritten()) {
                 response.reset();
                 return;
             }

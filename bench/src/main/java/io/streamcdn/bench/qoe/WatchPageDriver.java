@@ -37,10 +37,12 @@ public final class WatchPageDriver implements AutoCloseable {
             limit => { const v = document.getElementById('video');
                        return !!v && (v.ended || v.currentTime >= limit); }""";
 
+    /** The hooks' contents; "ended" means the session played what it was asked to (not cut at its wall limit). */
     private static final String COLLECT = """
-            () => { const s = window.streamcdn; const v = document.getElementById('video');
-                    return JSON.stringify({segments: s.segments, events: s.events, stats: s.stats(),
-                        playedSeconds: v ? v.currentTime : 0, ended: v ? v.ended : false, now: performance.now()}); }""";
+            limit => { const s = window.streamcdn; const v = document.getElementById('video');
+                       return JSON.stringify({segments: s.segments, events: s.events, stats: s.stats(),
+                           playedSeconds: v ? v.currentTime : 0, ended: !!v && (v.ended || v.currentTime >= limit),
+                           now: performance.now()}); }""";
 
     private final Playwright playwright;
     private final Browser browser;
@@ -99,7 +101,7 @@ public final class WatchPageDriver implements AutoCloseable {
             } catch (TimeoutError cut) {
                 // the session ran out of wall time: what was played so far is scored, marked as cut
             }
-            JsonObject json = new JsonObject((String) page.evaluate(COLLECT));
+            JsonObject json = new JsonObject((String) page.evaluate(COLLECT, videoSeconds));
             json.put("wallSeconds", (System.nanoTime() - start) / 1e9);
             if (!pageErrors.isEmpty()) {
                 json.put("pageErrors", new io.vertx.core.json.JsonArray(new ArrayList<Object>(pageErrors)));

@@ -72,9 +72,8 @@ class WatchPageDriverTest {
 
         PlaybackLog log = driver.play(url, 3.0, Duration.ofSeconds(20), Duration.ofSeconds(60));
 
-        assertThat(log.ended()).isFalse();
+        assertThat(log.ended()).isTrue(); // played what was asked: not a cut session
         assertThat(log.playedSeconds()).isBetween(3.0, 5.0);
-        assertThat(QoeScore.of(log, PensieveLadder.STANDARD).ended()).isFalse();
     }
 
     @Test
