@@ -1,11 +1,12 @@
 package io.streamcdn.bench;
 
+import io.streamcdn.bench.qoe.QoeBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point for every benchmark: {@code ./bench/run <name> [options]}. Results go to bench/RESULTS.md by hand. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {EncodeBenchmark.class, HitRatioBenchmark.class, EdgeVsNginxBenchmark.class, CoalescingBenchmark.class,
-        RouterVsNginxBenchmark.class, LoadEdgeBenchmark.class},
+        RouterVsNginxBenchmark.class, LoadEdgeBenchmark.class, QoeBenchmark.class},
         description = "streamcdn benchmarks: each compares streamcdn with a reference measured in the same run.")
 public final class Bench implements Runnable {
 

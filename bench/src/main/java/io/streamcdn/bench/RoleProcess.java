@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * their dependencies but not the bench jar), so the role logs with its own logback configuration, at the
  * level given ({@code STREAMCDN_LOG_LEVEL}): WARN means no access log, as nginx's {@code access_log off}.
  */
-final class RoleProcess implements AutoCloseable {
+public final class RoleProcess implements AutoCloseable {
 
     private final String role;
     private final Process process;
@@ -41,7 +41,7 @@ final class RoleProcess implements AutoCloseable {
      * {@code workDir/<role>.log}, and waits until it listens on 127.0.0.1:{@code port} (which the flags
      * must tell it to use).
      */
-    static RoleProcess start(String role, Path workDir, Class<?> mainClass, int port, List<String> jvmFlags,
+    public static RoleProcess start(String role, Path workDir, Class<?> mainClass, int port, List<String> jvmFlags,
                              List<String> flags, String logLevel) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>();
@@ -58,11 +58,11 @@ final class RoleProcess implements AutoCloseable {
         return started;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
@@ -71,7 +71,7 @@ final class RoleProcess implements AutoCloseable {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
@@ -87,7 +87,7 @@ final class RoleProcess implements AutoCloseable {
         return System.getProperty("java.class.path");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }
