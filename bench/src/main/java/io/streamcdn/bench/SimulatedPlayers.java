@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Many viewers playing videos from one edge, each as a real player would: the manifest, the init segment, then
@@ -46,8 +47,7 @@ final class SimulatedPlayers {
     private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong stalledMillis = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong firstErrorCount = new AtomicLong();
-    private volatile String firstError;
+    private final AtomicReference<String> firstError = new AtomicReference<>();
     private volatile boolean stopping;
 
     SimulatedPlayers(Vertx vertx, int port, int players, List<Video> videos, double zipfExponent, double segmentSeconds,
@@ -116,7 +116,7 @@ final class SimulatedPlayers {
     }
 
     String firstError() {
-        return firstError;
+        return firstError.get();
     }
 
     /** One viewer's state machine: manifest, init, then segments at playback pace, then the next video. */
@@ -211,9 +211,7 @@ final class SimulatedPlayers {
                             return;
                         }
                         errors.incrementAndGet();
-                        if (firstErrorCount.getAndIncrement() == 0) {
-                            firstError = path + ": " + problem;
-                        }
+                        firstError.compareAndSet(null, path + ": " + problem);
                         if (!stopping) {
                             vertx.setTimer(1000, id -> fetch(path, expectedBytes, then));
                         }
