@@ -4,17 +4,18 @@ import { AbrCore, DEFAULTS, harmonicMean, highestBelow, isNetworkSample } from '
 
 const LADDER = [300, 750, 1200, 1850, 2850, 4300];
 const SEGMENT = 4;
+const TARGET = 30;
 
 /**
  * Plays `count` segments over a link of linkKbps(i) kbit/s: the buffer drains while each segment downloads
- * and gains a segment when it arrives; the player waits while the buffer is above its target (18 s).
+ * and gains a segment when it arrives; the player waits while the buffer is above its target (30 s).
  * Returns the rung index chosen for each segment.
  */
 function play(core, linkKbps, count, state = { buffer: 0 }, realKbps = core.rungs) {
   const picks = [];
   for (let i = 0; i < count; i++) {
-    state.buffer = Math.min(state.buffer, 18);
-    const { index } = core.decide({ bufferSeconds: state.buffer, segmentSeconds: SEGMENT, targetSeconds: 18 });
+    state.buffer = Math.min(state.buffer, TARGET);
+    const { index } = core.decide({ bufferSeconds: state.buffer, segmentSeconds: SEGMENT, targetSeconds: TARGET });
     const bytes = (realKbps[index] * 1000 / 8) * SEGMENT;
     const ms = (bytes * 8) / linkKbps(i);
     state.buffer = Math.max(0, state.buffer - ms / 1000) + SEGMENT;
@@ -64,15 +65,21 @@ test('one absurdly fast sample barely moves the estimate', () => {
   assert.ok(core.estimate() >= 2000);
 });
 
-test('a steady link gives a steady rung: no oscillation once settled', () => {
+function mean(values) {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+test('a steady link: the rungs around its rate, the link used fully, and no switch more often than every 4 segments', () => {
   for (const link of [1000, 1600, 2500, 3300, 5000, 8000]) {
     const core = new AbrCore(LADDER);
     const picks = play(core, () => link, 60);
     const settled = picks.slice(20);
-    assert.equal(switchesIn(settled), 0, `link ${link} kbps: ${picks.join(' ')}`);
-    // and it is the best rung the link carries with the safety margin, or one below it
-    const best = highestBelow(LADDER, link * DEFAULTS.safety);
-    assert.ok(settled[0] === best || settled[0] === best - 1, `link ${link}: rung ${settled[0]}, best ${best}`);
+    const best = highestBelow(LADDER, link); // the highest rung the link carries for ever
+    assert.ok(settled.every(i => i === best || i === best + 1), `link ${link}: ${picks.join(' ')}`);
+    const kbps = mean(settled.map(i => LADDER[i]));
+    // at least the best steady rung, and never more than the link on average (that would end in a stall)
+    assert.ok(kbps >= LADDER[best] && kbps <= link * 1.02, `link ${link}: ${Math.round(kbps)} kbps from ${picks.join(' ')}`);
+    assert.ok(switchesIn(settled) <= settled.length / 4, `link ${link} kbps: ${picks.join(' ')}`);
   }
 });
 
@@ -84,7 +91,9 @@ test('a steady link with noisy samples does not make the rung flap', () => {
     return 0.75 + 0.5 * (seed / 2147483648);
   };
   const picks = play(core, () => 2400 * noise(), 80);
-  assert.ok(switchesIn(picks.slice(15)) <= 2, picks.join(' '));
+  const settled = picks.slice(15);
+  assert.ok(switchesIn(settled) <= settled.length / 5, picks.join(' '));
+  assert.ok(settled.every(i => i === 3 || i === 4), picks.join(' ')); // 1850 and 2850 kbps, around the link's 2400
 });
 
 test('a bandwidth collapse drops the rung at the next segment, and to what the link carries within two', () => {
@@ -95,6 +104,19 @@ test('a bandwidth collapse drops the rung at the next segment, and to what the l
   const after = play(core, () => 500, 6, state);
   assert.ok(after[1] <= 2, 'after the collapse: ' + after.join(' '));
   assert.ok(after.slice(2).every(i => i <= 1), after.join(' '));
+});
+
+test('the plan spends a full buffer on a rung above the link, and a thin one only on rungs the link carries', () => {
+  const core = new AbrCore(LADDER);
+  for (let i = 0; i < 5; i++) {
+    core.addSample({ bytes: 500_000, ms: 4000 }); // 1000 kbps, the same every time: no error discount
+  }
+  assert.ok(core.plan(30, SEGMENT, TARGET, 1).index >= 2, 'full buffer: 1200 kbps or more for a while');
+  assert.ok(core.plan(6, SEGMENT, TARGET, 1).index <= 1, 'thin buffer: what the link carries');
+  // a link that surprised the estimate lately is planned with a margin: after a 50 % miss, not even 750 fits thin
+  core.addSample({ bytes: 250_000, ms: 4000 }); // 500 kbps
+  assert.ok(core.planningThroughput(false) < 600, 'discounted: ' + core.planningThroughput(false));
+  assert.equal(core.plan(6, SEGMENT, TARGET, 1).index, 0);
 });
 
 test('less than one segment of buffer panics to the lowest rung', () => {
@@ -159,16 +181,17 @@ test('a download stalled for a second or two with a comfortable buffer is waited
 });
 
 test('rungs are judged by what their segments weigh, not by the peak rate the MPD declares', () => {
-  const declared = LADDER.map(r => r * 1.5); // the MPD's bandwidth: the largest segment's rate
+  const declared = LADDER.map(r => r * 1.5); // the MPD's bandwidth: the heaviest segment's rate
   const learning = new AbrCore(declared);
   const picks = play(learning, () => 3000, 40, { buffer: 0 }, LADDER);
   assert.ok(Math.abs(learning.sizeRatio - 1 / 1.5) < 0.01, 'ratio ' + learning.sizeRatio);
-  const settled = picks[picks.length - 1];
-  assert.ok(LADDER[settled] <= 3000 * DEFAULTS.safety * (1 + DEFAULTS.bufferBoost), 'too high: ' + picks.join(' '));
+  const settled = picks.slice(20);
+  assert.ok(mean(settled.map(i => LADDER[i])) <= 3000, 'above the link: ' + picks.join(' '));
+  // the link carries 2850 for ever: the learning player gets there, and sooner than one planning with peaks
+  assert.ok(Math.min(...settled) >= 4, picks.join(' '));
   const peakBound = new AbrCore(declared, { minSizeRatio: 1, maxSizeRatio: 1 });
   const peakPicks = play(peakBound, () => 3000, 40, { buffer: 0 }, LADDER);
-  assert.ok(settled > peakPicks[peakPicks.length - 1], `learning ${picks.join(' ')} vs peaks ${peakPicks.join(' ')}`);
-  assert.equal(switchesIn(picks.slice(20)), 0, picks.join(' '));
+  assert.ok(picks.indexOf(4) < peakPicks.indexOf(4), `learning ${picks.join(' ')} vs peaks ${peakPicks.join(' ')}`);
 });
 
 test('helpers', () => {

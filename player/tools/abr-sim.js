@@ -9,13 +9,14 @@
 // Model: a 3-minute video of 4 s segments on the Pensieve ladder (300..4300 kbps), segment sizes varying
 // +-25 % around the bitrate (--declared F: the MPD declares F x that, as a peak rate does; QoE counts the
 // declared rate, as the player reports it); the link follows the trace (Mbps, looped) with an 80 ms round trip before each
-// segment's first byte; the player fetches while its buffer is below the target (18 s, 30 s at the top rung,
-// as dash.js), starts playing after the first segment and stalls when the buffer runs dry.
+// segment's first byte; the player fetches while its buffer is below the target (ours: 30 s; dash.js's stock
+// settings: 18 s, 30 s at the top rung), starts playing after the first segment and stalls when the buffer runs dry.
 // QoE_lin (Pensieve) = sum of bitrate (Mbps) - 4.3 x rebuffer seconds - sum of |bitrate change| (Mbps).
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbrCore } from '../src/main/web/js/abr-core.js';
+import { BUFFER_SECONDS } from '../src/main/web/js/abr-rule.js';
 
 const NOMINAL = [300, 750, 1200, 1850, 2850, 4300];
 // What the MPD declares for each rung: our packager writes the largest segment's rate, about 1.5x the average.
@@ -266,14 +267,14 @@ function main(argv) {
   const overrides = {};
   let verbose = false;
   let only = null;
-  let target = 18;
+  let target = null;      // the buffer targets: ours fills 30 s at every rung, dash.js 18 s (30 s at the top)
   let hiccups = 0;
-  let topTarget = 30;
+  let topTarget = null;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--policy') policyName = argv[++i];
     else if (argv[i] === '--set') {
       const [k, v] = argv[++i].split('=');
-      overrides[k] = Number(v);
+      overrides[k] = Number.isNaN(Number(v)) ? v : Number(v);
     } else if (argv[i] === '--verbose') verbose = true;
     else if (argv[i] === '--only') only = argv[++i];
     else if (argv[i] === '--target') target = Number(argv[++i]);
@@ -284,6 +285,9 @@ function main(argv) {
       LADDER = NOMINAL.map(r => r * f);
     }
   }
+  const ours = policyName !== 'stock';
+  target = target ?? (ours ? BUFFER_SECONDS : 18);
+  topTarget = topTarget ?? (ours ? BUFFER_SECONDS : 30);
   const make = () => policyName === 'stock' ? new StockModel() : new AbrCore(LADDER, overrides);
   const results = [];
   for (const file of listTraces(dir)) {

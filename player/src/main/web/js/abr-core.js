@@ -10,34 +10,34 @@
 //    to be a network transfer. Samples are capped at 20x the top rung so one absurd value cannot dominate.
 //  * The estimate is robust: the harmonic mean of the last 5 samples (a single fast outlier barely moves it),
 //    and when the link is dropping, the lower of that and a fast EWMA (so a collapse is seen after one
-//    segment, not five).
-//  * The rung is chosen from the safe throughput (estimate x 0.9) scaled by a buffer factor in the spirit of
-//    BOLA: below the reservoir the factor is 1 (go by the safe throughput); as the buffer fills towards its
-//    target the factor grows to 1 + bufferBoost, so a full buffer may carry a rung somewhat above the
-//    measured rate and drain slowly, which is what a buffer is for. Below one segment of buffer the decision
-//    is to panic: the lowest rung.
-//  * Hysteresis: up one rung at a time, and only after the allowance has exceeded the next rung by upMargin
-//    for upSegments segments in a row; down at once, as far as the allowance says, when the rung in use no
-//    longer fits it (with downMargin of slack while the buffer is above the reservoir, so the rung just
-//    reached is not dropped again at the next wobble of the estimate). Each switch costs the viewer (QoE_lin
-//    charges |delta bitrate| per switch), so a steady link must give a steady rung.
-//  * Rungs are judged by what their segments really weigh. The MPD's bandwidth is a peak (ours: the largest
+//    segment, not five). The plan discounts it by the worst relative error of the last 5 estimates
+//    (RobustMPC): a link that surprised us lately is planned with a wider margin.
+//  * Rungs are judged by what their segments really weigh. The MPD's bandwidth is a peak (ours: the heaviest
 //    segment's rate), often 1.5x the average, so planning with it leaves a third of the link unused. Each
 //    downloaded segment tells how its size compares with its rung's declared rate; the ratio (an average over
 //    recent segments, 0.5..1.2) scales every rung's cost.
+//  * The decision is model-predictive (MPC, as in Yin et al., SIGCOMM 2015): every sequence of rungs for the
+//    next 5 segments is played out against the planned throughput and the buffer, scored with the objective
+//    viewers' QoE is measured by (bitrate, minus stalls at the top rung's bitrate per second, minus each
+//    switch's bitrate change, counted twice), and the first rung of the best sequence is fetched. The buffer
+//    is what lets it ride above the link for a while and what it protects when the link falls.
+//  * Hysteresis: up at most one rung at a time, and only when the plan has asked for it on two segments in a
+//    row; down at once, as far as the plan says. Below one segment of buffer: the lowest rung (panic).
 //  * Fast start: before any sample the first segment is fetched at the lowest rung (small: a fast first
 //    frame); until the buffer first reaches the reservoir the rung is the highest one below startFactor x the
 //    estimate, which may jump several rungs at once.
+//  * Abandonment: a download that would not end before the buffer runs dry is dropped for a lower rung that
+//    arrives well in time.
 
 export const DEFAULTS = Object.freeze({
-  safety: 0.9,            // share of the estimated throughput we plan to use
   window: 5,              // samples in the harmonic mean
   fastHalfLife: 1.5,      // samples; the EWMA that sees a collapse
-  reservoirSeconds: 8,    // below this much buffer, go by the safe throughput alone (at least 2 segments)
-  bufferBoost: 0.35,      // a full buffer allows a rung this much above the safe throughput
-  upMargin: 0.1,          // the next rung must fit with this margin ...
-  upSegments: 2,          // ... for this many segments in a row
-  downMargin: 0.1,        // above the reservoir, the rung in use may exceed the allowance by this much
+  errorWindow: 5,         // past estimates whose worst relative error discounts the plan's throughput
+  horizon: 5,             // segments the plan looks ahead (fewer when the ladder is long: at most ~50k plans)
+  switchWeight: 2,        // the plan's price of a switch, in multiples of its bitrate change
+  requestSeconds: 0.1,    // what each request costs before its first byte (a round trip or so), in the plan
+  planUpSegments: 2,      // the plan must ask for a higher rung on this many segments in a row
+  reservoirSeconds: 8,    // the buffer fast start fills before planning starts (at least 2 segments)
   startFactor: 0.5,       // fast start: highest rung below this share of the first estimate
   minBytes: 16 * 1024,    // smaller responses say little about throughput
   cacheMs: 4,             // ... and when also faster than this they came from the browser's cache
@@ -123,12 +123,13 @@ export class AbrCore {
     this.accepted = 0;          // samples accepted since the start
     this.ignored = 0;           // samples dropped as cache hits or too small
     this.index = 0;             // the rung last decided
-    this.upStreak = 0;          // segments in a row the next rung would have fit
-    this.streakAt = 0;          // the sample count the streak was last brought up to date with
     this.started = false;       // the buffer has reached the reservoir since the last restart
     this.last = { index: 0, reason: 'start' };
     this.sizeRatio = 1;         // real segment rate / declared rung rate; 1 until segments say otherwise
     this.sized = 0;
+    this.planUps = 0;           // segments in a row the plan asked for a higher rung
+    this.planUpAt = -1;         // the sample count planUps was last brought up to date with
+    this.errors = [];           // relative errors of the last estimates against the samples that followed
   }
 
   /** What fetching each rung costs in kbit/s: its declared rate scaled by the size ratio. */
@@ -139,13 +140,13 @@ export class AbrCore {
   /** After a seek or a source change the buffer starts again from empty: fast start again, keep the estimate. */
   restart() {
     this.started = false;
-    this.upStreak = 0;
+    this.planUps = 0;
   }
 
   /** Follows a rung set from outside (the viewer's quality menu, the abandon rule). */
   follow(index) {
     this.index = clampIndex(index, this.rungs.length);
-    this.upStreak = 0;
+    this.planUps = 0;
   }
 
   /**
@@ -180,6 +181,13 @@ export class AbrCore {
   push(measured) {
     const cap = this.rungs[this.rungs.length - 1] * this.options.maxSampleFactor;
     const kbps = Math.min(cap, measured);
+    if (this.accepted > 0) {
+      // how wrong the estimate made before this download was, for the next plan's discount
+      this.errors.push(Math.abs(this.estimate() - kbps) / kbps);
+      if (this.errors.length > this.options.errorWindow) {
+        this.errors.shift();
+      }
+    }
     this.samples.push(kbps);
     const alpha = 1 - Math.pow(0.5, 1 / this.options.fastHalfLife);
     this.fast = this.accepted === 0 ? kbps : this.fast + alpha * (kbps - this.fast);
@@ -203,15 +211,6 @@ export class AbrCore {
     return lowBuffer ? Math.min(estimate, this.samples[n - 1]) : estimate;
   }
 
-  /** Safe throughput times the buffer factor: the highest bitrate we are willing to fetch now. */
-  allowance(bufferSeconds, segmentSeconds, targetSeconds) {
-    const o = this.options;
-    const reservoir = Math.max(o.reservoirSeconds, 2 * segmentSeconds);
-    const target = Math.max(targetSeconds || 0, reservoir + 2 * segmentSeconds);
-    const fill = Math.min(1, Math.max(0, (bufferSeconds - reservoir) / (target - reservoir)));
-    return this.estimate(bufferSeconds < reservoir) * o.safety * (1 + o.bufferBoost * fill);
-  }
-
   /**
    * The rung for the next video segment.
    * @param ctx {bufferSeconds, segmentSeconds, targetSeconds}: the buffer ahead of the playhead now, the
@@ -223,44 +222,106 @@ export class AbrCore {
     const buffer = Math.max(0, ctx.bufferSeconds || 0);
     const segment = ctx.segmentSeconds > 0 ? ctx.segmentSeconds : 2;
     const reservoir = Math.max(o.reservoirSeconds, 2 * segment);
-    const top = this.rungs.length - 1;
+    const current = clampIndex(this.index, this.rungs.length);
     let index;
     let reason;
     if (this.accepted === 0) {
       index = 0;
       reason = 'start: lowest rung until the first sample';
-    } else if (!this.started) {
-      if (buffer >= reservoir) {
-        this.started = true;
-      }
+    } else if (!this.started && buffer < reservoir) {
       index = highestBelow(this.costs(), this.estimate() * o.startFactor);
       reason = 'fast start: highest rung below ' + o.startFactor + 'x the estimate';
-    }
-    if (index === undefined) {
-      const allowed = this.allowance(buffer, segment, ctx.targetSeconds);
-      const current = clampIndex(this.index, this.rungs.length);
-      const costs = this.costs();
-      this.countStreak(allowed);
-      if (buffer < segment) {
-        index = 0;
-        reason = 'panic: less than one segment buffered';
-      } else if (costs[current] > allowed * (buffer >= reservoir ? 1 + o.downMargin : 1)) {
-        index = highestBelow(costs, allowed);
-        reason = 'down: the allowance is ' + Math.round(allowed) + ' kbps';
-      } else if (current < top && this.upStreak >= o.upSegments) {
-        index = current + 1;
-        reason = 'up: the next rung fitted for ' + this.upStreak + ' segments';
+    } else if (buffer < segment) {
+      this.started = true;
+      index = 0;
+      reason = 'panic: less than one segment buffered';
+    } else {
+      this.started = true;
+      const planned = this.plan(buffer, segment, ctx.targetSeconds, current);
+      index = planned.index;
+      if (index > current) {
+        // up one rung at most, and only when the plan insists: a rise the estimate overshot costs one step
+        if (this.planUpAt !== this.accepted) {
+          this.planUps++;
+          this.planUpAt = this.accepted;
+        }
+        index = this.planUps >= o.planUpSegments ? current + 1 : current;
       } else {
-        index = current;
-        reason = 'stay';
+        this.planUps = 0;
       }
+      reason = (index > current ? 'up' : index < current ? 'down' : 'stay') + ': ' + planned.reason;
     }
-    if (index !== this.index) {
-      this.upStreak = 0;
+    if (index !== current) {
+      this.planUps = 0;
     }
     this.index = index;
     this.last = { index, reason };
     return this.last;
+  }
+
+  /**
+   * The throughput the plan assumes, kbit/s: the estimate discounted by the worst relative error of the last
+   * few estimates (RobustMPC's rule: a link that has surprised us lately is planned with a wider margin).
+   */
+  planningThroughput(lowBuffer) {
+    const worst = this.errors.length === 0 ? 0 : Math.max(...this.errors);
+    return this.estimate(lowBuffer) / (1 + worst);
+  }
+
+  /**
+   * Model-predictive choice: every sequence of rungs for the next `horizon` segments is played out against
+   * the planning throughput and the buffer (each download drains it, each segment adds its duration, the
+   * player idles above its target), scored with the objective viewers' QoE is measured by - bitrate, minus
+   * a stall second at the top rung's bitrate, minus each switch's bitrate change - and the first rung of the
+   * best sequence is the answer.
+   */
+  plan(bufferSeconds, segmentSeconds, targetSeconds, current) {
+    const o = this.options;
+    const costs = this.costs();
+    const n = costs.length;
+    const reservoir = Math.max(o.reservoirSeconds, 2 * segmentSeconds);
+    const cap = Math.max(targetSeconds || 0, reservoir + 2 * segmentSeconds);
+    const throughput = Math.max(1, this.planningThroughput(bufferSeconds < reservoir));
+    const stallPenalty = costs[n - 1] / 1000;
+    let horizon = Math.max(1, o.horizon);
+    while (horizon > 1 && Math.pow(n, horizon) > 50000) {
+      horizon--;
+    }
+    const seconds = costs.map(c => (c * segmentSeconds) / throughput + o.requestSeconds);
+    const utility = costs.map(c => c / 1000);
+    let best = -Infinity;
+    let bestFirst = current;
+    const sequence = new Array(horizon).fill(0);
+    const total = Math.pow(n, horizon);
+    for (let code = 0; code < total; code++) {
+      let c = code;
+      for (let k = horizon - 1; k >= 0; k--) {
+        sequence[k] = c % n;
+        c = (c - sequence[k]) / n;
+      }
+      let buffer = Math.min(bufferSeconds, cap);
+      let previous = current;
+      let score = 0;
+      for (let k = 0; k < horizon; k++) {
+        const r = sequence[k];
+        const download = seconds[r];
+        if (download > buffer) {
+          score -= stallPenalty * (download - buffer);
+          buffer = 0;
+        } else {
+          buffer -= download;
+        }
+        buffer = Math.min(buffer + segmentSeconds, cap);
+        score += utility[r] - o.switchWeight * Math.abs(utility[r] - utility[previous]);
+        previous = r;
+      }
+      // ties go to the lower first rung (the safer one): only a strictly better plan replaces the best
+      if (score > best + 1e-9) {
+        best = score;
+        bestFirst = sequence[0];
+      }
+    }
+    return { index: bestFirst, reason: 'plan at ' + Math.round(throughput) + ' kbps, ' + horizon + ' segments ahead' };
   }
 
   /**
@@ -303,20 +364,6 @@ export class AbrCore {
     this.follow(choice);
     this.last = { index: choice, reason: 'abandon: ' + Math.round(kbps) + ' kbps would empty the buffer' };
     return choice;
-  }
-
-  /**
-   * Brings the up-streak up to date: once per new sample (a segment), does the allowance carry the next rung
-   * with the margin?
-   */
-  countStreak(allowed) {
-    if (this.accepted === this.streakAt) {
-      return;
-    }
-    this.streakAt = this.accepted;
-    const next = this.index + 1;
-    const fits = next < this.rungs.length && allowed >= this.costs()[next] * (1 + this.options.upMargin);
-    this.upStreak = fits ? this.upStreak + 1 : 0;
   }
 }
 

@@ -6,18 +6,24 @@
 // rule on each progress event of a download in flight. Both answer for video only; audio has one rung.
 
 /**
- * dash.js settings for abr=ours: every built-in rule off, so our rules alone decide; and no fast switching
- * (after a switch up, dash.js would fetch again, at the new rung, segments already buffered: bandwidth spent
- * twice on a link that was just judged barely good enough, and the picture changing back and forth). The
- * buffer targets stay dash.js's (18 s, 30 s at the top rung): a longer one rides out longer outages in the
- * simulator, but delays by as much every switch a viewer sees.
+ * dash.js settings for abr=ours: every built-in rule off, so our rules alone decide; no fast switching (after a
+ * switch up, dash.js would fetch again, at the new rung, segments already buffered: bandwidth spent twice on a
+ * link that was just judged barely good enough); and a 30 s buffer target at every rung (dash.js: 12 s, 30 s at
+ * the top one). The plan rides a full buffer above the link for a while and falls back on it when the link
+ * drops; 30 s of it is what lets a phone on a train keep its picture through a tunnel.
  */
+/** The buffer our ABR fills up to, seconds (dash.js's settings and our plan's model). */
+export const BUFFER_SECONDS = 30;
+
 export function ourAbrSettings() {
   const off = { active: false };
   return {
     streaming: {
       buffer: {
         fastSwitchEnabled: false,
+        bufferTimeDefault: BUFFER_SECONDS,
+        bufferTimeAtTopQuality: BUFFER_SECONDS,
+        bufferTimeAtTopQualityLongForm: BUFFER_SECONDS,
       },
       abr: {
         rules: {

@@ -11,18 +11,20 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The edge JVM's memory as its operator sees it: the heap in use and the live data after the last major
- * collection (Micrometer's {@code jvm_memory_used_bytes{area="heap"}} and {@code jvm_gc_live_data_size_bytes}
- * from the edge's own {@code /metrics}), and the process's resident set from {@code /proc}. "Heap in use" saw-tooths
- * with every young collection; the live data after a full collection is what grows when something leaks.
+ * The edge JVM's memory as its operator sees it: the heap in use and its old generation (Micrometer's
+ * {@code jvm_memory_used_bytes} from the edge's own {@code /metrics}), and the process's resident set from
+ * {@code /proc}. "Heap in use" saw-tooths with every young collection; the old generation is where whatever
+ * survives ends up, so it is what grows when something leaks. (Micrometer's {@code jvm_gc_live_data_size_bytes}
+ * stays 0 until G1's first concurrent cycle, which a healthy edge may never start.)
  */
-record EdgeJvmReading(double heapUsedBytes, double liveDataBytes, long rssBytes) {
+record EdgeJvmReading(double heapUsedBytes, double oldGenBytes, long rssBytes) {
 
     static EdgeJvmReading read(HttpClient http, String metricsUrl, long pid) throws IOException, InterruptedException {
         String text = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return new EdgeJvmReading(sum(text, "jvm_memory_used_bytes", "area=\"heap\""),
-                sum(text, "jvm_gc_live_data_size_bytes", ""), rss(pid));
+                sum(text, "jvm_memory_used_bytes", "Old Gen\"") + sum(text, "jvm_memory_used_bytes", "Tenured Gen\""),
+                rss(pid));
     }
 
     /** Sums every sample of {@code name} whose labels contain {@code labelFilter}. */
@@ -52,7 +54,7 @@ record EdgeJvmReading(double heapUsedBytes, double liveDataBytes, long rssBytes)
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "heap in use %5.1f MB, live after GC %5.1f MB, RSS %5.1f MB",
-                heapUsedBytes / 1e6, liveDataBytes / 1e6, rssBytes / 1e6);
+        return String.format(Locale.ROOT, "heap in use %5.1f MB, old generation %5.1f MB, RSS %5.1f MB",
+                heapUsedBytes / 1e6, oldGenBytes / 1e6, rssBytes / 1e6);
     }
 }

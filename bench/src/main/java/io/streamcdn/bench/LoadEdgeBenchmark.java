@@ -143,10 +143,10 @@ final class LoadEdgeBenchmark implements Callable<Integer> {
                 long bytes = load.bytes();
                 long stalls = load.stalls();
                 System.out.printf(Locale.ROOT, "minute %2d: %7d answers, %6.1f Mbit/s, latency p50 %6.2f ms p99 %7.2f ms "
-                                + "max %8.2f ms, errors so far %d, stalls %d; edge heap in use %5.1f..%5.1f MB, live after GC "
+                                + "max %8.2f ms, errors so far %d, stalls %d; edge heap in use %5.1f..%5.1f MB, old generation "
                                 + "%5.1f MB, RSS %5.1f MB%n", minute, requests - requestsBefore,
                         (bytes - bytesBefore) * 8 / 60.0 / 1e6, ms(interval, 50), ms(interval, 99), interval.getMaxValue() / 1000.0,
-                        load.errors(), stalls - stallsBefore, heapFloor / 1e6, heapPeak / 1e6, last.liveDataBytes() / 1e6,
+                        load.errors(), stalls - stallsBefore, heapFloor / 1e6, heapPeak / 1e6, last.oldGenBytes() / 1e6,
                         last.rssBytes() / 1e6);
                 requestsBefore = requests;
                 bytesBefore = bytes;

@@ -17,8 +17,8 @@ class EdgeJvmReadingTest {
             """;
 
     @Test
-    void sumsTheHeapPoolsOnlyAndReadsTheLiveData() {
+    void sumsTheHeapPoolsOnlyAndReadsTheOldGeneration() {
         assertThat(EdgeJvmReading.sum(EXPOSITION, "jvm_memory_used_bytes", "area=\"heap\"")).isEqualTo(15e6);
-        assertThat(EdgeJvmReading.sum(EXPOSITION, "jvm_gc_live_data_size_bytes", "")).isEqualTo(2.5e6);
+        assertThat(EdgeJvmReading.sum(EXPOSITION, "jvm_memory_used_bytes", "Old Gen\"")).isEqualTo(3e6);
     }
 }

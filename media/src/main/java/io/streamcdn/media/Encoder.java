@@ -447,19 +447,9 @@ public final class Encoder {
 
     private static Ladder.Track track(String id, Ladder.Kind kind, String codecs, int width, int height, Rational fps,
                                       int sampleRate, int channels, int timescale, List<Ladder.Segment> segments) {
-        long peak = 0;
-        long bytes = 0;
-        long units = 0;
-        for (Ladder.Segment s : segments) {
-            bytes += s.bytes();
-            units += s.duration();
-            if (s.duration() > 0) {
-                peak = Math.max(peak, s.bytes() * 8L * timescale / s.duration());
-            }
-        }
-        long average = units == 0 ? 0 : bytes * 8L * timescale / units;
-        return new Ladder.Track(id, kind, codecs, peak, average, width, height, fps, sampleRate, channels, timescale,
-                segments);
+        TrackRates rates = TrackRates.of(segments, timescale);
+        return new Ladder.Track(id, kind, codecs, rates.peak(), rates.average(), width, height, fps, sampleRate,
+                channels, timescale, segments);
     }
 
     private static double seconds(Ladder.Track track) {

@@ -19,6 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Our ABR rule against dash.js's stock ABR, on real bandwidth traces: the watch page plays a ~3-minute
@@ -29,8 +33,9 @@ import java.util.concurrent.Callable;
  * The page, dash.js and the player's configuration come from the origin directly, as they would from a
  * nearby web server; everything the player fetches for the video (MPD, segments) and its QoE beacons cross
  * the proxy, which is the origin's public URL and the page's edge.
- * Both ABRs meet each trace from its start, in alternating order (ours first on even traces), each in a
- * fresh browser context. Startup is also measured without the proxy, on the unshaped loopback link.
+ * Both ABRs meet each trace from its start, each in a fresh browser context: by default at the same time, each
+ * behind its own proxy and in its own browser (so both meet the same machine), else one after the other in
+ * alternating order (ours first on even traces). Startup is also measured without the proxy, on the unshaped loopback link.
  */
 @Command(name = "qoe", mixinStandardHelpOptions = true, sortOptions = false,
         description = "QoE_lin of our ABR rule vs dash.js's stock ABR over bandwidth traces, in headless Chromium.")
@@ -70,6 +75,11 @@ public final class QoeBenchmark implements Callable<Integer> {
     @Option(names = "--wall-factor", defaultValue = "3",
             description = "A session is cut after this many times the video's length (default: ${DEFAULT-VALUE}).")
     double wallFactor;
+
+    @Option(names = "--side-by-side", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Play both ABRs of a trace at the same time, each behind its own proxy and browser "
+                    + "(default: ${DEFAULT-VALUE}; --no-side-by-side plays them one after the other).")
+    boolean sideBySide;
 
     @Spec
     CommandSpec spec;
@@ -114,29 +124,41 @@ public final class QoeBenchmark implements Callable<Integer> {
             List<SessionResult> sessions = new ArrayList<>();
             Duration wallLimit = Duration.ofSeconds((long) Math.ceil(video.durationSeconds() * wallFactor) + 30);
             double playUntil = video.durationSeconds() - 1.0; // the whole video, whether or not "ended" fires
-            int done = 0;
-            for (int t = 0; t < traces.size(); t++) {
-                BandwidthTrace trace = traces.get(t);
-                List<String> order = t % 2 == 0 ? List.of(QoeTable.OURS, QoeTable.STOCK) : List.of(QoeTable.STOCK, QoeTable.OURS);
-                for (String abr : order) {
-                    proxy.follow(trace);
-                    long bytesBefore = proxy.bytesSent();
-                    String url = origin.url() + "/watch.html?v=" + video.id() + "&abr=" + abr
-                            + "&edge=" + URLEncoder.encode(proxy.url(), StandardCharsets.UTF_8);
-                    JsonObject raw = driver.playRaw(url, playUntil, Duration.ofSeconds(120), wallLimit);
-                    raw.put("trace", trace.name()).put("abr", abr).put("proxyBytes", proxy.bytesSent() - bytesBefore);
-                    Files.writeString(sessionsDir.resolve(trace.name() + "." + abr + ".json"), raw.encodePrettily());
-                    PlaybackLog log = PlaybackLog.fromJson(raw);
-                    QoeScore score = QoeScore.of(log, ladder);
-                    sessions.add(new SessionResult(trace.name(), trace.meanMbps(), abr, score));
-                    done++;
-                    System.out.printf(Locale.ROOT, "[%d/%d] %-44s %-5s QoE_lin %7.2f  avg %.2f Mb/s  rebuffer %5.2f s  "
-                                    + "%2d switches  startup %.2f s  %.1f MB via proxy in %.0f s%s%s%n",
-                            done, 2 * traces.size(), trace.name(), abr, score.qoeLin(), score.averageBitrateMbps(),
-                            score.rebufferSeconds(), score.switches(), score.startupSeconds(),
-                            (proxy.bytesSent() - bytesBefore) / 1e6, log.wallSeconds(),
-                            score.ended() ? "" : "  CUT", log.pageErrors().isEmpty() ? "" : "  page errors: " + log.pageErrors());
-                    writeFiles(new QoeTable(sessions), traces.size(), video); // a run cut short keeps what it measured
+            Sessions runner = new Sessions(origin, video, sessionsDir, ladder, playUntil, wallLimit, 2 * traces.size());
+            if (sideBySide) {
+                // The second ABR plays the same trace at the same time behind its own proxy and browser: the
+                // two meet the same machine (and the same CPU hiccups), and a run takes half as long.
+                try (ShapingProxy second = ShapingProxy.start(originPort, traces.get(0), Duration.ofMillis(rttMillis / 2));
+                     WatchPageDriver secondDriver = WatchPageDriver.launch(chromium != null ? chromium : WatchPageDriver.SYSTEM_CHROMIUM)) {
+                    ExecutorService pair = Executors.newFixedThreadPool(2);
+                    try {
+                        for (int t = 0; t < traces.size(); t++) {
+                            BandwidthTrace trace = traces.get(t);
+                            // which ABR gets the first proxy (whose link also carries the page's small API calls) alternates
+                            boolean oursFirst = t % 2 == 0;
+                            proxy.follow(trace);
+                            second.follow(trace);
+                            Future<SessionResult> a = pair.submit(() -> runner.play(driver, proxy, trace,
+                                    oursFirst ? QoeTable.OURS : QoeTable.STOCK));
+                            Future<SessionResult> b = pair.submit(() -> runner.play(secondDriver, second, trace,
+                                    oursFirst ? QoeTable.STOCK : QoeTable.OURS));
+                            sessions.add(a.get());
+                            sessions.add(b.get());
+                            writeFiles(new QoeTable(sessions), traces.size(), video); // a run cut short keeps what it measured
+                        }
+                    } finally {
+                        pair.shutdownNow();
+                    }
+                }
+            } else {
+                for (int t = 0; t < traces.size(); t++) {
+                    BandwidthTrace trace = traces.get(t);
+                    List<String> order = t % 2 == 0 ? List.of(QoeTable.OURS, QoeTable.STOCK) : List.of(QoeTable.STOCK, QoeTable.OURS);
+                    for (String abr : order) {
+                        proxy.follow(trace);
+                        sessions.add(runner.play(driver, proxy, trace, abr));
+                        writeFiles(new QoeTable(sessions), traces.size(), video); // a run cut short keeps what it measured
+                    }
                 }
             }
 
@@ -152,6 +174,47 @@ public final class QoeBenchmark implements Callable<Integer> {
                     + " (copied to " + results.resolve("qoe-cdf.svg") + "), sessions in " + sessionsDir);
         }
         return 0;
+    }
+
+    /** Plays and scores one session; safe to call from two threads at once (one driver and proxy each). */
+    private static final class Sessions {
+        private final BenchOrigin origin;
+        private final QoeVideo.Published video;
+        private final Path dir;
+        private final PensieveLadder ladder;
+        private final double playUntil;
+        private final Duration wallLimit;
+        private final int total;
+        private final AtomicInteger done = new AtomicInteger();
+
+        Sessions(BenchOrigin origin, QoeVideo.Published video, Path dir, PensieveLadder ladder, double playUntil,
+                 Duration wallLimit, int total) {
+            this.origin = origin;
+            this.video = video;
+            this.dir = dir;
+            this.ladder = ladder;
+            this.playUntil = playUntil;
+            this.wallLimit = wallLimit;
+            this.total = total;
+        }
+
+        SessionResult play(WatchPageDriver driver, ShapingProxy proxy, BandwidthTrace trace, String abr) throws Exception {
+            long bytesBefore = proxy.bytesSent();
+            String url = origin.url() + "/watch.html?v=" + video.id() + "&abr=" + abr
+                    + "&edge=" + URLEncoder.encode(proxy.url(), StandardCharsets.UTF_8);
+            JsonObject raw = driver.playRaw(url, playUntil, Duration.ofSeconds(120), wallLimit);
+            long bytes = proxy.bytesSent() - bytesBefore;
+            raw.put("trace", trace.name()).put("abr", abr).put("proxyBytes", bytes);
+            Files.writeString(dir.resolve(trace.name() + "." + abr + ".json"), raw.encodePrettily());
+            PlaybackLog log = PlaybackLog.fromJson(raw);
+            QoeScore score = QoeScore.of(log, ladder);
+            System.out.printf(Locale.ROOT, "[%d/%d] %-44s %-5s QoE_lin %7.2f  avg %.2f Mb/s  rebuffer %5.2f s  "
+                            + "%2d switches  startup %.2f s  %.1f MB via proxy in %.0f s%s%s%n",
+                    done.incrementAndGet(), total, trace.name(), abr, score.qoeLin(), score.averageBitrateMbps(),
+                    score.rebufferSeconds(), score.switches(), score.startupSeconds(), bytes / 1e6, log.wallSeconds(),
+                    score.ended() ? "" : "  CUT", log.pageErrors().isEmpty() ? "" : "  page errors: " + log.pageErrors());
+            return new SessionResult(trace.name(), trace.meanMbps(), abr, score);
+        }
     }
 
     private void writeFiles(QoeTable table, int traceCount, QoeVideo.Published video) throws java.io.IOException {
