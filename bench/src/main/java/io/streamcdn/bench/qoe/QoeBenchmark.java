@@ -229,9 +229,9 @@ public final class QoeBenchmark implements Callable<Integer> {
 
     /**
      * Half a second short of {@code --seconds}: cut at a whole number of segments, the encode's last segment
-     * would hold the two frames past the end, and the origin advertises each rung's highest per-segment rate
-     * as its MPD bandwidth, which such a sliver (one keyframe in 67 ms) inflates to about twice the rung's
-     * bitrate for every rung. Ending half a second early leaves a last segment of about 3.5 s instead.
+     * would hold the two frames past the end. Since the encoder measures each rung's peak over at least a whole
+     * segment such a sliver no longer inflates the MPD's bandwidth, but the half second is kept so that runs stay
+     * comparable (and their encodes cached) across versions.
      */
     private double sourceSeconds() {
         return seconds - 0.5;
