@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -54,6 +55,12 @@ class PrometheusScrapesRunningRolesTest {
             "streamcdn_qoe_rebuffer_seconds_bucket", "streamcdn_qoe_rebuffer_seconds_sum", "streamcdn_qoe_rebuffer_seconds_count",
             "streamcdn_qoe_rebuffers_total", "streamcdn_qoe_switches_total", "streamcdn_qoe_played_seconds_total",
             "streamcdn_qoe_errors_total", "streamcdn_qoe_beacons_total");
+    /** Every refusal reason of the edge's and the origin's signed-URL gate, at 0: the roles here have no keys. */
+    private static final Map<String, Double> SIGNED_URL_REFUSALS_AT_START = Map.of("missing", 0.0, "malformed", 0.0,
+            "expired", 0.0, "bad_signature", 0.0, "unknown_key", 0.0);
+    /** Series that alerts and panels watch although a healthy run never moves them: they must still be read. */
+    private static final Set<String> TROUBLE_COUNTERS = Set.of("streamcdn_edge_cache_write_failures_total",
+            "streamcdn_edge_signed_url_refusals_total", "streamcdn_signed_url_refusals_total");
     /** Series Prometheus itself writes for every target. */
     private static final Set<String> SCRAPE_SERIES = Set.of("up");
     private static final String EDGE_NAME = "edge-kit";
@@ -180,6 +187,13 @@ class PrometheusScrapesRunningRolesTest {
         assertThat(values("streamcdn_qoe_startup_seconds_count{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME + "\"}"))
                 .containsExactly(1.0);
         assertThat(values("streamcdn_qoe_beacons_total{job=\"streamcdn-origin\",outcome=\"accepted\"}")).containsExactly(1.0);
+        // Counters registered at start are exported at 0 before their first increment, so the alerts on them have a
+        // series to compute a rate from from the first scrape on; nothing in this healthy run increments them.
+        assertThat(values("streamcdn_edge_cache_write_failures_total{job=\"streamcdn-edge\"}")).containsExactly(0.0);
+        assertThat(valuesBy("reason", "streamcdn_edge_signed_url_refusals_total{job=\"streamcdn-edge\"}"))
+                .isEqualTo(SIGNED_URL_REFUSALS_AT_START);
+        assertThat(valuesBy("reason", "streamcdn_signed_url_refusals_total{job=\"streamcdn-origin\"}"))
+                .isEqualTo(SIGNED_URL_REFUSALS_AT_START);
     }
 
     @Test
@@ -190,7 +204,9 @@ class PrometheusScrapesRunningRolesTest {
         List<JsonObject> rules = alertingRules();
         String unitTests = Files.readString(Kit.prometheusDir().resolve("alerts.test.yml"));
 
-        assertThat(rules).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(rules).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(rules.stream().map(r -> r.getString("name"))).contains("StreamcdnEdgeCacheWriteFailures",
+                "StreamcdnSignedUrlKeysOutOfStep", "StreamcdnSignedUrlBadSignatures");
         assertThat(rules).allSatisfy(rule -> {
             String name = rule.getString("name");
             assertThat(rule.getDouble("duration")).as(name + " has a for:").isPositive();
@@ -221,6 +237,13 @@ class PrometheusScrapesRunningRolesTest {
 
         assertThat(used).hasSizeGreaterThan(20);
         assertThat(used).allSatisfy((where, names) -> assertThat(names).as(where).isNotEmpty().isSubsetOf(exported));
+        assertThat(exported).containsAll(TROUBLE_COUNTERS);
+        for (String counter : TROUBLE_COUNTERS) {
+            assertThat(used.entrySet().stream().filter(e -> e.getKey().startsWith("dashboard: ")))
+                    .as("a dashboard panel reads " + counter).anySatisfy(e -> assertThat(e.getValue()).contains(counter));
+            assertThat(used.entrySet().stream().filter(e -> e.getKey().startsWith("alert ")))
+                    .as("an alert reads " + counter).anySatisfy(e -> assertThat(e.getValue()).contains(counter));
+        }
     }
 
     @Test
@@ -313,6 +336,18 @@ class PrometheusScrapesRunningRolesTest {
         List<Double> values = new ArrayList<>();
         for (Object sample : answer.getJsonObject("data").getJsonArray("result")) {
             values.add(Double.parseDouble(((JsonObject) sample).getJsonArray("value").getString(1)));
+        }
+        return values;
+    }
+
+    /** An instant query's values keyed by one label of each sample. */
+    private Map<String, Double> valuesBy(String label, String promQl) throws Exception {
+        JsonObject answer = prometheus.query(promQl);
+        assertThat(answer.getString("status")).as(promQl + " → " + answer.encode()).isEqualTo("success");
+        Map<String, Double> values = new TreeMap<>();
+        for (Object sample : answer.getJsonObject("data").getJsonArray("result")) {
+            JsonObject s = (JsonObject) sample;
+            values.put(s.getJsonObject("metric").getString(label), Double.parseDouble(s.getJsonArray("value").getString(1)));
         }
         return values;
     }
