@@ -182,6 +182,10 @@ class PrometheusScrapesRunningRolesTest {
         assertThat(values("sum by (job) (vertx_http_server_requests_total{job=~\"streamcdn-(origin|edge)\"})"))
                 .as("Vert.x's request counters of the origin and of the edge").hasSize(2);
         assertThat(values("streamcdn_edge_cache_max_bytes{job=\"streamcdn-edge\"}")).hasSize(1);
+        // The signed-URL alerts and panel divide by the video requests, picked by Vert.x's route label: the edge's miss
+        // above must be among them, or those ratios would silently have no denominator.
+        assertThat(values("sum(vertx_http_server_requests_total{job=\"streamcdn-edge\",route=~\"/videos/.*|/s/.*\","
+                + "code=\"404\"})")).singleElement().satisfies(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
         assertThat(values("streamcdn_qoe_played_seconds_total{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME
                 + "\",rung=\"720p\"}")).containsExactly(9.7);
         assertThat(values("streamcdn_qoe_startup_seconds_count{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME + "\"}"))
