@@ -96,12 +96,13 @@ class PrometheusScrapesRunningRolesTest {
         awaitTrue(() -> routerSeesEdgeAvailable(true), "the router to see " + EDGE_NAME + " available");
 
         // Traffic that creates the per-request series: a redirect, an edge miss (the origin has no such video: 404),
-        // a catalog request on the origin.
+        // a catalog request and a video request on the origin.
         HttpResponse<String> redirect = get(roleUrls.get("router") + "/videos/abcdef123456/manifest.mpd");
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("X-Edge")).contains(EDGE_NAME);
         assertThat(get(roleUrls.get("edge") + "/videos/abcdef123456/manifest.mpd").statusCode()).isEqualTo(404);
         assertThat(get(roleUrls.get("origin") + "/api/videos").statusCode()).isEqualTo(200);
+        assertThat(get(roleUrls.get("origin") + "/videos/abcdef123456/manifest.mpd").statusCode()).isEqualTo(404);
         // A player's QoE beacon, one event of each type, creates the origin's QoE series.
         assertThat(postBeacon(roleUrls.get("origin")).statusCode()).isEqualTo(204);
 
@@ -202,6 +203,22 @@ class PrometheusScrapesRunningRolesTest {
 
     @Test
     @Order(3)
+    void theSignedUrlRefusalsJoinEachRolesVideoRequests() throws Exception {
+        // The refusal counters and Vert.x's request counter are matched on (job, instance) by the alerts and the
+        // panel: on the real series each role's ratio is one sample (NaN or 0 here: no refusals, few requests).
+        String video = "route=~\"/videos/.*|/s/.*\"";
+        String edgeShare = "sum by (job, instance) (rate(streamcdn_edge_signed_url_refusals_total[1m])) / on (job, instance)"
+                + " sum by (job, instance) (rate(vertx_http_server_requests_total{" + video + "}[1m]))";
+        String originShare = edgeShare.replace("streamcdn_edge_signed_url_refusals_total", "streamcdn_signed_url_refusals_total");
+        awaitTrue(() -> !valuesBy("job", edgeShare).isEmpty() && !valuesBy("job", originShare).isEmpty(),
+                "the edge's and the origin's refused share of video requests (two scrapes of each)");
+
+        assertThat(valuesBy("job", edgeShare).keySet()).containsExactly("streamcdn-edge");
+        assertThat(valuesBy("job", originShare).keySet()).containsExactly("streamcdn-origin");
+    }
+
+    @Test
+    @Order(4)
     void theAlertingRulesLoadEvaluateAndEachHasADelaySeverityAndGuidance() throws Exception {
         awaitTrue(() -> alertingRules().stream().allMatch(r -> "ok".equals(r.getString("health"))),
                 "every alerting rule to be evaluated without error");
@@ -224,7 +241,7 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theDashboardAndTheRulesReadOnlyMetricsTheRolesExport() throws Exception {
         Set<String> exported = new TreeSet<>(SCRAPE_SERIES);
         for (String url : roleUrls.values()) {
@@ -251,7 +268,7 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theDashboardIsAGrafanaDashboardOnAPrometheusDatasourceVariableAndItsQueriesParse() throws Exception {
         JsonObject dashboard = new JsonObject(Files.readString(Kit.dashboard()));
         JsonObject variable = dashboard.getJsonObject("templating").getJsonArray("list").stream()
@@ -271,7 +288,7 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anEdgeThatStopsIsSeenDownAndTheRouterWithoutEdgesStartsAlerting() throws Exception {
         await(edge.close());
         edge = null;
