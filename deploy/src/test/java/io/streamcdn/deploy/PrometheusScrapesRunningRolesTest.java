@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -54,6 +55,12 @@ class PrometheusScrapesRunningRolesTest {
             "streamcdn_qoe_rebuffer_seconds_bucket", "streamcdn_qoe_rebuffer_seconds_sum", "streamcdn_qoe_rebuffer_seconds_count",
             "streamcdn_qoe_rebuffers_total", "streamcdn_qoe_switches_total", "streamcdn_qoe_played_seconds_total",
             "streamcdn_qoe_errors_total", "streamcdn_qoe_beacons_total");
+    /** Every refusal reason of the edge's and the origin's signed-URL gate, at 0: the roles here have no keys. */
+    private static final Map<String, Double> SIGNED_URL_REFUSALS_AT_START = Map.of("missing", 0.0, "malformed", 0.0,
+            "expired", 0.0, "bad_signature", 0.0, "unknown_key", 0.0);
+    /** Series that alerts and panels watch although a healthy run never moves them: they must still be read. */
+    private static final Set<String> TROUBLE_COUNTERS = Set.of("streamcdn_edge_cache_write_failures_total",
+            "streamcdn_edge_signed_url_refusals_total", "streamcdn_signed_url_refusals_total");
     /** Series Prometheus itself writes for every target. */
     private static final Set<String> SCRAPE_SERIES = Set.of("up");
     private static final String EDGE_NAME = "edge-kit";
@@ -89,12 +96,13 @@ class PrometheusScrapesRunningRolesTest {
         awaitTrue(() -> routerSeesEdgeAvailable(true), "the router to see " + EDGE_NAME + " available");
 
         // Traffic that creates the per-request series: a redirect, an edge miss (the origin has no such video: 404),
-        // a catalog request on the origin.
+        // a catalog request and a video request on the origin.
         HttpResponse<String> redirect = get(roleUrls.get("router") + "/videos/abcdef123456/manifest.mpd");
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("X-Edge")).contains(EDGE_NAME);
         assertThat(get(roleUrls.get("edge") + "/videos/abcdef123456/manifest.mpd").statusCode()).isEqualTo(404);
         assertThat(get(roleUrls.get("origin") + "/api/videos").statusCode()).isEqualTo(200);
+        assertThat(get(roleUrls.get("origin") + "/videos/abcdef123456/manifest.mpd").statusCode()).isEqualTo(404);
         // A player's QoE beacon, one event of each type, creates the origin's QoE series.
         assertThat(postBeacon(roleUrls.get("origin")).statusCode()).isEqualTo(204);
 
@@ -175,22 +183,51 @@ class PrometheusScrapesRunningRolesTest {
         assertThat(values("sum by (job) (vertx_http_server_requests_total{job=~\"streamcdn-(origin|edge)\"})"))
                 .as("Vert.x's request counters of the origin and of the edge").hasSize(2);
         assertThat(values("streamcdn_edge_cache_max_bytes{job=\"streamcdn-edge\"}")).hasSize(1);
+        // The signed-URL alerts and panel divide by the video requests, picked by Vert.x's route label: the edge's miss
+        // above must be among them, or those ratios would silently have no denominator.
+        assertThat(values("sum(vertx_http_server_requests_total{job=\"streamcdn-edge\",route=~\"/videos/.*|/s/.*\","
+                + "code=\"404\"})")).singleElement().satisfies(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
         assertThat(values("streamcdn_qoe_played_seconds_total{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME
                 + "\",rung=\"720p\"}")).containsExactly(9.7);
         assertThat(values("streamcdn_qoe_startup_seconds_count{job=\"streamcdn-origin\",edge=\"" + EDGE_NAME + "\"}"))
                 .containsExactly(1.0);
         assertThat(values("streamcdn_qoe_beacons_total{job=\"streamcdn-origin\",outcome=\"accepted\"}")).containsExactly(1.0);
+        // Counters registered at start are exported at 0 before their first increment, so the alerts on them have a
+        // series to compute a rate from from the first scrape on; nothing in this healthy run increments them.
+        assertThat(values("streamcdn_edge_cache_write_failures_total{job=\"streamcdn-edge\"}")).containsExactly(0.0);
+        assertThat(valuesBy("reason", "streamcdn_edge_signed_url_refusals_total{job=\"streamcdn-edge\"}"))
+                .isEqualTo(SIGNED_URL_REFUSALS_AT_START);
+        assertThat(valuesBy("reason", "streamcdn_signed_url_refusals_total{job=\"streamcdn-origin\"}"))
+                .isEqualTo(SIGNED_URL_REFUSALS_AT_START);
     }
 
     @Test
     @Order(3)
+    void theSignedUrlRefusalsJoinEachRolesVideoRequests() throws Exception {
+        // The refusal counters and Vert.x's request counter are matched on (job, instance) by the alerts and the
+        // panel: on the real series each role's ratio is one sample (NaN or 0 here: no refusals, few requests).
+        String video = "route=~\"/videos/.*|/s/.*\"";
+        String edgeShare = "sum by (job, instance) (rate(streamcdn_edge_signed_url_refusals_total[1m])) / on (job, instance)"
+                + " sum by (job, instance) (rate(vertx_http_server_requests_total{" + video + "}[1m]))";
+        String originShare = edgeShare.replace("streamcdn_edge_signed_url_refusals_total", "streamcdn_signed_url_refusals_total");
+        awaitTrue(() -> !valuesBy("job", edgeShare).isEmpty() && !valuesBy("job", originShare).isEmpty(),
+                "the edge's and the origin's refused share of video requests (two scrapes of each)");
+
+        assertThat(valuesBy("job", edgeShare).keySet()).containsExactly("streamcdn-edge");
+        assertThat(valuesBy("job", originShare).keySet()).containsExactly("streamcdn-origin");
+    }
+
+    @Test
+    @Order(4)
     void theAlertingRulesLoadEvaluateAndEachHasADelaySeverityAndGuidance() throws Exception {
         awaitTrue(() -> alertingRules().stream().allMatch(r -> "ok".equals(r.getString("health"))),
                 "every alerting rule to be evaluated without error");
         List<JsonObject> rules = alertingRules();
         String unitTests = Files.readString(Kit.prometheusDir().resolve("alerts.test.yml"));
 
-        assertThat(rules).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(rules).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(rules.stream().map(r -> r.getString("name"))).contains("StreamcdnEdgeCacheWriteFailures",
+                "StreamcdnSignedUrlKeysOutOfStep", "StreamcdnSignedUrlBadSignatures");
         assertThat(rules).allSatisfy(rule -> {
             String name = rule.getString("name");
             assertThat(rule.getDouble("duration")).as(name + " has a for:").isPositive();
@@ -204,7 +241,7 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theDashboardAndTheRulesReadOnlyMetricsTheRolesExport() throws Exception {
         Set<String> exported = new TreeSet<>(SCRAPE_SERIES);
         for (String url : roleUrls.values()) {
@@ -221,10 +258,17 @@ class PrometheusScrapesRunningRolesTest {
 
         assertThat(used).hasSizeGreaterThan(20);
         assertThat(used).allSatisfy((where, names) -> assertThat(names).as(where).isNotEmpty().isSubsetOf(exported));
+        assertThat(exported).containsAll(TROUBLE_COUNTERS);
+        for (String counter : TROUBLE_COUNTERS) {
+            assertThat(used.entrySet().stream().filter(e -> e.getKey().startsWith("dashboard: ")))
+                    .as("a dashboard panel reads " + counter).anySatisfy(e -> assertThat(e.getValue()).contains(counter));
+            assertThat(used.entrySet().stream().filter(e -> e.getKey().startsWith("alert ")))
+                    .as("an alert reads " + counter).anySatisfy(e -> assertThat(e.getValue()).contains(counter));
+        }
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theDashboardIsAGrafanaDashboardOnAPrometheusDatasourceVariableAndItsQueriesParse() throws Exception {
         JsonObject dashboard = new JsonObject(Files.readString(Kit.dashboard()));
         JsonObject variable = dashboard.getJsonObject("templating").getJsonArray("list").stream()
@@ -244,7 +288,7 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anEdgeThatStopsIsSeenDownAndTheRouterWithoutEdgesStartsAlerting() throws Exception {
         await(edge.close());
         edge = null;
@@ -313,6 +357,18 @@ class PrometheusScrapesRunningRolesTest {
         List<Double> values = new ArrayList<>();
         for (Object sample : answer.getJsonObject("data").getJsonArray("result")) {
             values.add(Double.parseDouble(((JsonObject) sample).getJsonArray("value").getString(1)));
+        }
+        return values;
+    }
+
+    /** An instant query's values keyed by one label of each sample. */
+    private Map<String, Double> valuesBy(String label, String promQl) throws Exception {
+        JsonObject answer = prometheus.query(promQl);
+        assertThat(answer.getString("status")).as(promQl + " → " + answer.encode()).isEqualTo("success");
+        Map<String, Double> values = new TreeMap<>();
+        for (Object sample : answer.getJsonObject("data").getJsonArray("result")) {
+            JsonObject s = (JsonObject) sample;
+            values.put(s.getJsonObject("metric").getString(label), Double.parseDouble(s.getJsonArray("value").getString(1)));
         }
         return values;
     }
