@@ -79,3 +79,27 @@ test('the next edge wraps around; with one edge there is none', () => {
   assert.equal(nextEdgeIndex(1, 2), 0);
   assert.equal(nextEdgeIndex(0, 1), -1);
 });
+
+test('without a router the origin plays from its API\'s MPD link: the signed folder when the origin signs', () => {
+  const signed = { id: 'abc123', state: 'ready',
+    urls: { mpd: '/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/manifest.mpd', hls: '/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/master.m3u8' } };
+  const fromPage = originEdge('', 'http://127.0.0.1:8080', signed);
+  assert.deepEqual(fromPage, { name: 'origin', url: 'http://127.0.0.1:8080',
+    base: 'http://127.0.0.1:8080/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/' });
+  assert.equal(manifestUrl(fromPage, 'abc123'), 'http://127.0.0.1:8080/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/manifest.mpd');
+  assert.equal(signedExpiry(fromPage.base), 1764892800, 'the origin\'s signed base is refreshed like a router\'s');
+  // An origin with --public-url gives absolute links (the CDN's name): they are used as they are.
+  const absolute = originEdge('http://127.0.0.1:8080/', null,
+    { urls: { mpd: 'https://cdn.example/s/1764892800/k1/c2ln/videos/abc123/manifest.mpd' } });
+  assert.equal(absolute.base, 'https://cdn.example/s/1764892800/k1/c2ln/videos/abc123/');
+  assert.equal(absolute.url, 'http://127.0.0.1:8080');
+});
+
+test('without signing, or without a usable record, the origin plays its plain /videos/ID/ path', () => {
+  const plain = originEdge('', 'http://127.0.0.1:8080', { urls: { mpd: '/videos/abc123/manifest.mpd' } });
+  assert.equal(manifestUrl(plain, 'abc123'), 'http://127.0.0.1:8080/videos/abc123/manifest.mpd');
+  assert.equal(refreshDelayMs(plain.base, 0), null, 'nothing to refresh');
+  for (const record of [null, undefined, {}, { state: 'encoding' }, { urls: {} }, { urls: { mpd: 42 } }]) {
+    assert.deepEqual(originEdge('', 'http://127.0.0.1:8080', record), { name: 'origin', url: 'http://127.0.0.1:8080' });
+  }
+});

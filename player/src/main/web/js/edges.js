@@ -21,9 +21,27 @@ export function edgesFromRoute(answer) {
     });
 }
 
-/** The origin as the only "edge", when no router is configured or it cannot be asked. */
-export function originEdge(originUrl, pageOrigin) {
-  return { name: 'origin', url: stripSlash(originUrl || pageOrigin || '') };
+/**
+ * The origin as the only "edge", when no router is configured or it cannot be asked. With the video's API
+ * record (GET /api/videos/ID), its `urls.mpd` gives the base: the MPD's folder, signed when the origin has
+ * signing keys (a plain /videos/ID/ path would get 403 signed_url_missing there). Relative links are the
+ * origin's own. Without a record, or one without an MPD link (not ready yet), the plain path is all there is.
+ */
+export function originEdge(originUrl, pageOrigin, video) {
+  const url = stripSlash(originUrl || pageOrigin || '');
+  const edge = { name: 'origin', url };
+  const mpd = video && video.urls && typeof video.urls.mpd === 'string' ? video.urls.mpd : null;
+  if (mpd) {
+    try {
+      const absolute = new URL(mpd, url + '/').href;
+      if (/^https?:\/\//i.test(absolute)) {
+        edge.base = prefixOf(absolute);
+      }
+    } catch (e) {
+      // not a URL: the plain path
+    }
+  }
+  return edge;
 }
 
 /**
