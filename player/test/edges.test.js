@@ -64,14 +64,22 @@ test('no answer and 5xx fail over; 403 refreshes signed URLs; aborts and content
   assert.equal(classifyResponse({ status: 200 }), 'ok');
 });
 
-test('signed URLs are refreshed halfway to their expiry or a minute before it, whichever is sooner, never within 5 s', () => {
+test('signed URLs are refreshed halfway to their expiry, never within 5 s', () => {
   const base = 'http://e:8081/s/1764892800/k1/c2ln/videos/abc123/';
   assert.equal(signedExpiry(base), 1764892800);
   assert.equal(signedExpiry('http://e:8081/videos/abc123/'), null);
-  assert.equal(refreshDelayMs(base, (1764892800 - 3600) * 1000), 1800 * 1000); // halfway: the sooner
-  assert.equal(refreshDelayMs(base, (1764892800 - 100) * 1000), 40 * 1000); // a minute before
-  assert.equal(refreshDelayMs(base, (1764892800 - 30) * 1000), 5000);
+  assert.equal(refreshDelayMs(base, (1764892800 - 6 * 3600) * 1000), 3 * 3600 * 1000); // the default 6 h
+  assert.equal(refreshDelayMs(base, (1764892800 - 60) * 1000), 30 * 1000); // the shortest ttl, 1 min: not at once
+  assert.equal(refreshDelayMs(base, (1764892800 - 12) * 1000), 6000);
+  assert.equal(refreshDelayMs(base, (1764892800 - 10) * 1000), 5000);
   assert.equal(refreshDelayMs('http://e:8081/videos/abc123/', 0), null);
+});
+
+test('URLs that look expired by this browser\'s clock get no timer (it would fire every 5 s); a 403 refreshes them', () => {
+  const base = 'http://e:8081/s/1764892800/k1/c2ln/videos/abc123/';
+  assert.equal(refreshDelayMs(base, (1764892800 - 9) * 1000), null);
+  assert.equal(refreshDelayMs(base, (1764892800 + 120) * 1000), null); // a clock two minutes ahead
+  assert.equal(classifyResponse({ status: 403 }), 'refresh');
 });
 
 test('the next edge wraps around; with one edge there is none', () => {

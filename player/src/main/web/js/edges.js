@@ -116,8 +116,11 @@ export function signedExpiry(base) {
 }
 
 /**
- * When to ask the router for fresh signed URLs: a minute before they expire, or halfway through their life
- * when that is shorter, and never sooner than 5 s from now. Null when the base is not signed.
+ * When to ask for fresh signed URLs (the router, or the origin's API): halfway to their expiry, never sooner
+ * than 5 s from now. Halfway, not "a minute before": with the shortest lifetime (--signed-url-ttl 1m) that
+ * would be at once, and again every 5 s. Null when the base is not signed, or when by this browser's clock
+ * URLs just handed out have less than 10 s left (the clock is off; a timer would only ask again and again):
+ * the 403 an expired URL gets still brings fresh ones.
  */
 export function refreshDelayMs(base, nowMs) {
   const expiry = signedExpiry(base);
@@ -125,7 +128,10 @@ export function refreshDelayMs(base, nowMs) {
     return null;
   }
   const left = expiry * 1000 - nowMs;
-  return Math.max(5000, Math.min(left - 60000, left / 2));
+  if (left < 10000) {
+    return null;
+  }
+  return Math.max(5000, left / 2);
 }
 
 /** The edge after `index` in the ranking, wrapping around; -1 when there is no other edge. */

@@ -404,7 +404,6 @@ class PlayerEndToEndTest {
         watch.waitFor("a refresh of the signed URLs before they expire", Duration.ofSeconds(50),
                 () -> watch.events().stream().anyMatch(e -> "refresh".equals(e.get("type")) && "expiry".equals(e.get("reason"))));
         long refreshed = System.nanoTime();
-        double refreshedInPage = watch.pageNow();
         watch.waitFor("3 video segments under a fresh signature", Duration.ofSeconds(20),
                 () -> watch.segmentRequestsAfter(refreshed).stream().filter(r -> !expiryOf(r.url()).equals(firstExpiry)).count() >= 3);
         double position = watch.currentTime();
@@ -413,8 +412,18 @@ class PlayerEndToEndTest {
         List<WatchPage.SegmentRequest> after = watch.segmentRequestsAfter(refreshed);
         assertThat(after).as("segments after the refresh").allMatch(r -> SIGNED.matcher(URI.create(r.url()).getPath()).find());
         double longestStall = watch.longestStallSince(0);
-        watch.note(String.format("signed until %s, refreshed at %.1f s of page time; then %s; longest stall %.2f s",
-                firstExpiry, refreshedInPage / 1000, after.stream().map(r -> expiryOf(r.url())).distinct().toList(), longestStall));
+        List<Map<String, Object>> events = watch.events();
+        double startupAt = events.stream().filter(e -> "startup".equals(e.get("type"))).mapToDouble(e -> ((Number) e.get("t")).doubleValue())
+                .findFirst().orElseThrow();
+        List<Double> refreshes = events.stream().filter(e -> "refresh".equals(e.get("type")))
+                .map(e -> ((Number) e.get("t")).doubleValue()).toList();
+        watch.note(String.format("signed until %s, refreshed %.1f s after the first frame; then %s; longest stall %.2f s",
+                firstExpiry, (refreshes.get(0) - startupAt) / 1000, after.stream().map(r -> expiryOf(r.url())).distinct().toList(),
+                longestStall));
+        assertThat(refreshes.get(0) - startupAt).as("ms from the first frame to the refresh of one-minute URLs (halfway)")
+                .isBetween(20_000.0, 35_000.0);
+        assertThat(refreshes).as("refreshes in %.0f s of playback (halfway each time, not every few seconds)",
+                (watch.pageNow() - startupAt) / 1000).hasSizeLessThanOrEqualTo(2);
         assertThat(longestStall).as("longest stall, seconds").isLessThanOrEqualTo(3.0);
         assertThat(watch.mediaErrors()).isEmpty();
         assertThat(watch.events()).noneMatch(e -> "error".equals(e.get("type")) || "failover".equals(e.get("type")));
