@@ -72,7 +72,7 @@ class PlayerEndToEndTest {
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Pattern EDGE_OF_URL = Pattern.compile("^https?://([^/]+)/");
     /** A signed video file URL's path: {@code /s/{expires}/{keyId}/{signature}/videos/{id}/...}. */
-    private static final Pattern SIGNED = Pattern.compile("^/s/(\\d+)/(k1)/([A-Za-z0-9_-]{43})/videos/([^/]+)/");
+    private static final Pattern SIGNED = Pattern.compile("^/s/(\\d+)/([A-Za-z0-9_-]{1,32})/([A-Za-z0-9_-]{43})/videos/([^/]+)/");
     static final String TOKEN = "e2e-admin-token-0123456789abcdef";
 
     @TempDir
@@ -431,15 +431,15 @@ class PlayerEndToEndTest {
 
     @Test
     @Order(9)
-    void withSigningKeysAndNoRouterTheWatchPagePlaysFromTheOriginsSignedUrls(BrowserTab tab) throws Exception {
+    void withSigningKeysAndNoRouterTheWatchPagePlaysFromTheOriginsSignedUrlsAndRefreshesThemOnA403(BrowserTab tab)
+            throws Exception {
         // A second origin over a copy of the first one's catalog and files: signing keys, no router.
         String id = sharedVideo();
         Path data = temp.resolve("origin-alone");
         for (String folder : List.of("catalog", "videos")) {
             copyTree(cdn.dataDir().resolve(folder), data.resolve(folder));
         }
-        OriginServer alone = OriginServer.start(OriginConfig.builder().host("127.0.0.1").port(0).dataDir(data)
-                .signingKeys(keys()).signedUrlTtl("1m").build()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        OriginServer alone = startOrigin(data, 0, keys());
         try {
             String originUrl = "http://127.0.0.1:" + alone.port();
             assertThat(new JsonObject(get(originUrl + "/player-config.json").body()).getValue("routerUrl")).isNull();
@@ -457,9 +457,37 @@ class PlayerEndToEndTest {
             assertThat(get(originUrl + "/videos/" + id + "/manifest.mpd").statusCode())
                     .as("the plain path on the origin").isEqualTo(403);
             watch.note("played from the origin alone, e.g. " + fetched.get(0).url());
+
+            // The origin restarts on the same port with another key (k1 retired): the URLs in use get
+            // 403 signed_url_unknown_key, and the player takes fresh ones from the origin's API and plays on.
+            int port = alone.port();
+            double restartedAt = watch.pageNow();
+            long restarted = System.nanoTime();
+            alone.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Path otherKey = temp.resolve("signing-keys-k2");
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            Files.writeString(otherKey, "k2:" + Base64.getEncoder().encodeToString(secret) + "\n");
+            alone = startOrigin(data, port, SigningKeys.fromFile(otherKey.toString()));
+            watch.note("origin restarted with key k2 only");
+            watch.waitFor("a refresh after a 403", Duration.ofSeconds(40),
+                    () -> watch.events().stream().anyMatch(e -> "refresh".equals(e.get("type")) && "403".equals(e.get("reason"))));
+            watch.waitFor("3 video segments signed with k2", Duration.ofSeconds(20),
+                    () -> watch.segmentRequestsAfter(restarted).stream().filter(r -> keyIdOf(r.url()).equals("k2")).count() >= 3);
+            double longestStall = watch.longestStallSince(restartedAt);
+            watch.note(String.format("after the restart: %s; longest stall %.2f s", watch.events().stream()
+                    .filter(e -> e.get("t") instanceof Number t && t.doubleValue() > restartedAt && !"switch".equals(e.get("type"))).toList(),
+                    longestStall));
+            assertThat(longestStall).as("longest stall after the key changed, seconds").isLessThanOrEqualTo(3.0);
+            assertThat(watch.mediaErrors()).isEmpty();
         } finally {
             alone.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static OriginServer startOrigin(Path data, int port, Optional<SigningKeys> keys) throws Exception {
+        return OriginServer.start(OriginConfig.builder().host("127.0.0.1").port(port).dataDir(data)
+                .signingKeys(keys).signedUrlTtl("1m").build()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Test
@@ -529,6 +557,12 @@ class PlayerEndToEndTest {
     private static String expiryOf(String url) {
         Matcher m = SIGNED.matcher(URI.create(url).getPath());
         return m.find() ? m.group(1) : "";
+    }
+
+    /** The {keyId} of a signed URL, or "" when it is not signed. */
+    private static String keyIdOf(String url) {
+        Matcher m = SIGNED.matcher(URI.create(url).getPath());
+        return m.find() ? m.group(2) : "";
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
