@@ -64,18 +64,50 @@ test('no answer and 5xx fail over; 403 refreshes signed URLs; aborts and content
   assert.equal(classifyResponse({ status: 200 }), 'ok');
 });
 
-test('signed URLs are refreshed halfway to their expiry or a minute before it, whichever is sooner, never within 5 s', () => {
+test('signed URLs are refreshed halfway to their expiry, never within 5 s', () => {
   const base = 'http://e:8081/s/1764892800/k1/c2ln/videos/abc123/';
   assert.equal(signedExpiry(base), 1764892800);
   assert.equal(signedExpiry('http://e:8081/videos/abc123/'), null);
-  assert.equal(refreshDelayMs(base, (1764892800 - 3600) * 1000), 1800 * 1000); // halfway: the sooner
-  assert.equal(refreshDelayMs(base, (1764892800 - 100) * 1000), 40 * 1000); // a minute before
-  assert.equal(refreshDelayMs(base, (1764892800 - 30) * 1000), 5000);
+  assert.equal(refreshDelayMs(base, (1764892800 - 6 * 3600) * 1000), 3 * 3600 * 1000); // the default 6 h
+  assert.equal(refreshDelayMs(base, (1764892800 - 60) * 1000), 30 * 1000); // the shortest ttl, 1 min: not at once
+  assert.equal(refreshDelayMs(base, (1764892800 - 12) * 1000), 6000);
+  assert.equal(refreshDelayMs(base, (1764892800 - 10) * 1000), 5000);
   assert.equal(refreshDelayMs('http://e:8081/videos/abc123/', 0), null);
+});
+
+test('URLs that look expired by this browser\'s clock get no timer (it would fire every 5 s); a 403 refreshes them', () => {
+  const base = 'http://e:8081/s/1764892800/k1/c2ln/videos/abc123/';
+  assert.equal(refreshDelayMs(base, (1764892800 - 9) * 1000), null);
+  assert.equal(refreshDelayMs(base, (1764892800 + 120) * 1000), null); // a clock two minutes ahead
+  assert.equal(classifyResponse({ status: 403 }), 'refresh');
 });
 
 test('the next edge wraps around; with one edge there is none', () => {
   assert.equal(nextEdgeIndex(0, 2), 1);
   assert.equal(nextEdgeIndex(1, 2), 0);
   assert.equal(nextEdgeIndex(0, 1), -1);
+});
+
+test('without a router the origin plays from its API\'s MPD link: the signed folder when the origin signs', () => {
+  const signed = { id: 'abc123', state: 'ready',
+    urls: { mpd: '/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/manifest.mpd', hls: '/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/master.m3u8' } };
+  const fromPage = originEdge('', 'http://127.0.0.1:8080', signed);
+  assert.deepEqual(fromPage, { name: 'origin', url: 'http://127.0.0.1:8080',
+    base: 'http://127.0.0.1:8080/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/' });
+  assert.equal(manifestUrl(fromPage, 'abc123'), 'http://127.0.0.1:8080/s/1764892800/k1/c2lnbmF0dXJl/videos/abc123/manifest.mpd');
+  assert.equal(signedExpiry(fromPage.base), 1764892800, 'the origin\'s signed base is refreshed like a router\'s');
+  // An origin with --public-url gives absolute links (the CDN's name): they are used as they are.
+  const absolute = originEdge('http://127.0.0.1:8080/', null,
+    { urls: { mpd: 'https://cdn.example/s/1764892800/k1/c2ln/videos/abc123/manifest.mpd' } });
+  assert.equal(absolute.base, 'https://cdn.example/s/1764892800/k1/c2ln/videos/abc123/');
+  assert.equal(absolute.url, 'http://127.0.0.1:8080');
+});
+
+test('without signing, or without a usable record, the origin plays its plain /videos/ID/ path', () => {
+  const plain = originEdge('', 'http://127.0.0.1:8080', { urls: { mpd: '/videos/abc123/manifest.mpd' } });
+  assert.equal(manifestUrl(plain, 'abc123'), 'http://127.0.0.1:8080/videos/abc123/manifest.mpd');
+  assert.equal(refreshDelayMs(plain.base, 0), null, 'nothing to refresh');
+  for (const record of [null, undefined, {}, { state: 'encoding' }, { urls: {} }, { urls: { mpd: 42 } }]) {
+    assert.deepEqual(originEdge('', 'http://127.0.0.1:8080', record), { name: 'origin', url: 'http://127.0.0.1:8080' });
+  }
 });

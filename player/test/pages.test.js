@@ -40,6 +40,19 @@ test('the upload page has the contract\'s elements', () => {
   assert.ok(js.includes('xhr.upload.onprogress') && js.includes("form.append('file'") && js.includes("form.append('title'"));
 });
 
+test('the upload page\'s admin token field is a password field the browser does not fill or keep, in the Operator box', () => {
+  const html = read('upload.html');
+  const field = /<input\b[^>]*\bid="admin-token"[^>]*>/.exec(html);
+  assert.ok(field, 'no #admin-token');
+  assert.match(field[0], /type="password"/);
+  assert.match(field[0], /autocomplete="off"/);
+  assert.ok(/<details class="operator" id="operator-box">[\s\S]*id="admin-token"[\s\S]*<\/details>/.test(html));
+  const js = read('js/upload.js') + read('js/admin-token.js');
+  assert.ok(!/localStorage\s*\.|document\.cookie|console\.(log|info|warn|error)\([^)]*token/i.test(js),
+    'the token goes to sessionStorage only and is never logged');
+  assert.ok(js.includes("setRequestHeader('Authorization'"));
+});
+
 test('the watch page has the contract\'s elements', () => {
   const html = read('watch.html');
   assert.ok(hasElement(html, 'video', 'video'));

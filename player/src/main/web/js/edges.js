@@ -21,9 +21,27 @@ export function edgesFromRoute(answer) {
     });
 }
 
-/** The origin as the only "edge", when no router is configured or it cannot be asked. */
-export function originEdge(originUrl, pageOrigin) {
-  return { name: 'origin', url: stripSlash(originUrl || pageOrigin || '') };
+/**
+ * The origin as the only "edge", when no router is configured or it cannot be asked. With the video's API
+ * record (GET /api/videos/ID), its `urls.mpd` gives the base: the MPD's folder, signed when the origin has
+ * signing keys (a plain /videos/ID/ path would get 403 signed_url_missing there). Relative links are the
+ * origin's own. Without a record, or one without an MPD link (not ready yet), the plain path is all there is.
+ */
+export function originEdge(originUrl, pageOrigin, video) {
+  const url = stripSlash(originUrl || pageOrigin || '');
+  const edge = { name: 'origin', url };
+  const mpd = video && video.urls && typeof video.urls.mpd === 'string' ? video.urls.mpd : null;
+  if (mpd) {
+    try {
+      const absolute = new URL(mpd, url + '/').href;
+      if (/^https?:\/\//i.test(absolute)) {
+        edge.base = prefixOf(absolute);
+      }
+    } catch (e) {
+      // not a URL: the plain path
+    }
+  }
+  return edge;
 }
 
 /**
@@ -98,8 +116,11 @@ export function signedExpiry(base) {
 }
 
 /**
- * When to ask the router for fresh signed URLs: a minute before they expire, or halfway through their life
- * when that is shorter, and never sooner than 5 s from now. Null when the base is not signed.
+ * When to ask for fresh signed URLs (the router, or the origin's API): halfway to their expiry, never sooner
+ * than 5 s from now. Halfway, not "a minute before": with the shortest lifetime (--signed-url-ttl 1m) that
+ * would be at once, and again every 5 s. Null when the base is not signed, or when by this browser's clock
+ * URLs just handed out have less than 10 s left (the clock is off; a timer would only ask again and again):
+ * the 403 an expired URL gets still brings fresh ones.
  */
 export function refreshDelayMs(base, nowMs) {
   const expiry = signedExpiry(base);
@@ -107,7 +128,10 @@ export function refreshDelayMs(base, nowMs) {
     return null;
   }
   const left = expiry * 1000 - nowMs;
-  return Math.max(5000, Math.min(left - 60000, left / 2));
+  if (left < 10000) {
+    return null;
+  }
+  return Math.max(5000, left / 2);
 }
 
 /** The edge after `index` in the ranking, wrapping around; -1 when there is no other edge. */

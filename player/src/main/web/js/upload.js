@@ -1,10 +1,13 @@
 // The upload page: a file from the picker or dropped on the zone is sent at once as multipart/form-data
 // (title, then file) to POST {origin}/api/videos with XMLHttpRequest, whose upload events drive the progress
 // bar. Accepted (202): the video's encode is followed (GET /api/videos/{id} every second) until it is ready,
-// then a link to watch it appears. Refused: the origin's reason, as it wrote it.
+// then a link to watch it appears (and a button to delete it again). Refused: the origin's reason, as it wrote
+// it. An origin with an admin token wants it on uploads and deletes: the "Operator" box holds it (admin-token.js),
+// and opens by itself when the origin answers 401.
 
 import { loadConfig, originLink, getJson } from './config.js';
 import { formatBytes, stateText } from './format.js';
+import { authorization, readToken, keepToken, tokenRefusal } from './admin-token.js';
 
 const input = document.getElementById('upload-input');
 const zone = document.getElementById('drop-zone');
@@ -15,10 +18,40 @@ const encodeBar = document.getElementById('encode-progress');
 const status = document.getElementById('upload-status');
 const watchLink = document.getElementById('watch-link');
 const form = document.getElementById('upload-form');
+const operatorBox = document.getElementById('operator-box');
+const tokenInput = document.getElementById('admin-token');
+const deleteButton = document.getElementById('delete-video');
 
 const configReady = loadConfig();
 let config = null;
 let busy = false;
+let uploadedId = null;
+
+tokenInput.value = readToken(sessionStorage);
+if (tokenInput.value) {
+  operatorBox.open = true;
+}
+tokenInput.addEventListener('input', () => keepToken(sessionStorage, tokenInput.value));
+
+/** Puts the Authorization header on a write when a token is typed; says whether it did. */
+function authorize(xhr) {
+  const header = authorization(tokenInput.value);
+  if (header) {
+    xhr.setRequestHeader('Authorization', header);
+  }
+  return header !== null;
+}
+
+/** The message for a refused write: about the token when it is one (and the Operator box opens), else the reason. */
+function refusalText(xhr, sentToken, what, fallback) {
+  const refusal = tokenRefusal(xhr.status, sentToken, what);
+  if (!refusal) {
+    return fallback + ': ' + reasonOf(xhr);
+  }
+  operatorBox.open = true;
+  tokenInput.focus();
+  return refusal.text;
+}
 
 function say(text, kind) {
   status.textContent = text;
@@ -45,6 +78,8 @@ async function upload(file) {
   busy = true;
   config = await configReady;
   watchLink.hidden = true;
+  deleteButton.hidden = true;
+  uploadedId = null;
   encodeRow.hidden = true;
   encodeBar.value = 0;
   uploadBar.value = 0;
@@ -56,6 +91,7 @@ async function upload(file) {
   form.append('file', file, file.name);
   const xhr = new XMLHttpRequest();
   xhr.open('POST', originLink(config, '/api/videos'));
+  const sentToken = authorize(xhr);
   xhr.upload.onprogress = (e) => {
     if (e.lengthComputable && e.total > 0) {
       uploadBar.value = e.loaded / e.total;
@@ -77,11 +113,13 @@ async function upload(file) {
         return;
       }
       say('Uploaded. Encoding "' + (video.title || file.name) + '"…');
+      uploadedId = video.id;
+      deleteButton.hidden = false;
       encodeRow.hidden = false;
       follow(video.id);
     } else {
       uploadBar.value = 0;
-      finish('The origin refused ' + file.name + ': ' + reasonOf(xhr), 'error');
+      finish(refusalText(xhr, sentToken, 'uploads', 'The origin refused ' + file.name), 'error');
     }
   };
   xhr.onerror = () => {
@@ -102,6 +140,9 @@ function finish(text, kind) {
 async function follow(id) {
   for (;;) {
     let video;
+    if (uploadedId !== id) {
+      return; // deleted, or another upload started
+    }
     try {
       video = await getJson(originLink(config, '/api/videos/' + encodeURIComponent(id)));
     } catch (e) {
@@ -126,10 +167,35 @@ async function follow(id) {
   }
 }
 
+/** DELETE {origin}/api/videos/{id}, with the token when one is typed: the video and its files are gone. */
+function deleteUploaded() {
+  const id = uploadedId;
+  if (!id || !window.confirm('Delete this video and its files from the origin?')) {
+    return;
+  }
+  const xhr = new XMLHttpRequest();
+  xhr.open('DELETE', originLink(config, '/api/videos/' + encodeURIComponent(id)));
+  const sentToken = authorize(xhr);
+  xhr.onload = () => {
+    if (xhr.status >= 200 && xhr.status <= 299) {
+      uploadedId = null;
+      deleteButton.hidden = true;
+      watchLink.hidden = true;
+      encodeRow.hidden = true;
+      finish('Deleted.', 'ok');
+    } else {
+      say(refusalText(xhr, sentToken, 'deletes', 'The origin did not delete it'), 'error');
+    }
+  };
+  xhr.onerror = () => say('The delete failed: the origin could not be reached.', 'error');
+  xhr.send();
+}
+
 function sleep(ms) {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
+deleteButton.addEventListener('click', deleteUploaded);
 input.addEventListener('change', () => upload(input.files && input.files[0]));
 form.addEventListener('submit', e => e.preventDefault());
 ['dragenter', 'dragover'].forEach(type => zone.addEventListener(type, e => {

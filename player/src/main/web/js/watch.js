@@ -6,7 +6,9 @@
 //     to the edge in use now (rebase), so a failover keeps the buffer and the position: a request that fails
 //     (no answer, 5xx) sends the next ones, dash.js's own retry included, to the next edge. A stall of more
 //     than 2 s also moves on, reloading at the same position (the stuck download cannot be cancelled
-//     otherwise). A 403 (signed URLs expired) asks the router for fresh URLs.
+//     otherwise). A 403 (signed URLs expired) asks for fresh URLs: the router, or, when the origin plays, the
+//     origin's API (GET /api/videos/ID: its `urls` are signed with the origin's keys). Both are also asked again
+//     before the URLs in use expire.
 //  3. abr=ours (default): our rule (abr-rule.js over abr-core.js) with dash.js's own rules off; abr=stock:
 //     dash.js untouched. Either way the page measures every video segment the same way (window.streamcdn).
 //  4. QoE beacons (qoe.js) every 10 s of playback and when the page is hidden.
@@ -48,6 +50,7 @@ let config = null;
 let player = null;
 let edges = [];
 let edgeIndex = 0;
+let playingFrom = 'router'; // 'router': edges ranked by /api/route; 'origin': the origin alone, links from its API
 let sourcePrefix = '';     // the prefix of the MPD URL dash.js loaded: its requests all start with it
 let core = null;           // our throughput estimator and (abr=ours) decision
 let videoReps = [];        // video Representations, lowest bitrate first
@@ -196,10 +199,22 @@ function toggleStats() {
 
 // ---- edges, failover ----
 
-async function resolveEdges() {
-  const origin = originEdge(config.originUrl, location.origin);
+/** The video's API record from the origin, or null when it cannot be had. */
+async function fetchVideo() {
+  try {
+    return await getJson(originLink(config, '/api/videos/' + encodeURIComponent(videoId)));
+  } catch (e) {
+    return null;
+  }
+}
+
+async function resolveEdges(videoRecord) {
+  const fromOrigin = async () => {
+    playingFrom = 'origin';
+    return [originEdge(config.originUrl, location.origin, await videoRecord)];
+  };
   if (!config.routerUrl) {
-    return [origin];
+    return fromOrigin();
   }
   try {
     const controller = new AbortController();
@@ -209,13 +224,14 @@ async function resolveEdges() {
     clearTimeout(timer);
     const ranked = edgesFromRoute(await response.json().catch(() => null));
     if (ranked.length > 0) {
+      playingFrom = 'router';
       return ranked;
     }
     say('The router knows no available edge; playing from the origin.');
   } catch (e) {
     say('The router could not be asked (' + e.message + '); playing from the origin.');
   }
-  return [origin];
+  return fromOrigin();
 }
 
 function currentPrefix() {
@@ -260,9 +276,27 @@ function reload() {
   player.attachSource(url, video.currentTime || startAt);
 }
 
-/** Fresh signed URLs from the router: on a 403, and before the ones in use expire. */
-async function refreshRoute(why) {
-  if (!config.routerUrl || Date.now() - lastRefresh < 5000) {
+/**
+ * Fresh signed URLs, on a 403 and before the ones in use expire: from the router, or from the origin's API when
+ * the origin plays. dash.js keeps the MPD it has; its next requests are rebased onto the fresh prefix.
+ */
+async function refreshUrls(why) {
+  if (Date.now() - lastRefresh < 5000) {
+    return false;
+  }
+  if (playingFrom === 'origin') {
+    lastRefresh = Date.now();
+    const fresh = originEdge(config.originUrl, location.origin, await fetchVideo());
+    if (!fresh.base || fresh.base === edges[edgeIndex].base) {
+      return false;
+    }
+    edges = [fresh];
+    edgeIndex = 0;
+    record('refresh', { reason: why, edge: fresh.name });
+    scheduleRefresh();
+    return true;
+  }
+  if (!config.routerUrl) {
     return false;
   }
   lastRefresh = Date.now();
@@ -289,7 +323,7 @@ function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const delay = refreshDelayMs(edges[edgeIndex] && edges[edgeIndex].base, Date.now());
   if (delay !== null) {
-    refreshTimer = setTimeout(() => refreshRoute('expiry'), delay);
+    refreshTimer = setTimeout(() => refreshUrls('expiry'), delay);
   }
 }
 
@@ -352,7 +386,7 @@ function observe(response) {
     return;
   }
   if (verdict === 'refresh' && fromCurrentEdge) {
-    refreshRoute('403').then(fresh => {
+    refreshUrls('403').then(fresh => {
       if (!fresh) {
         failover('segment', { status: 403, url: sent.url });
       }
@@ -649,6 +683,7 @@ async function main() {
     return;
   }
   config = await loadConfig();
+  const videoRecord = fetchVideo();
   getJson(originLink(config, '/api/videos/' + encodeURIComponent(videoId))).then(info => {
     titleEl.textContent = info.title || videoId;
     document.title = (info.title || videoId) + ' · streamcdn';
@@ -665,7 +700,7 @@ async function main() {
     say('The player library (dash.js) did not load.', 'error');
     return;
   }
-  edges = preferEdge(await resolveEdges(), wantedEdge);
+  edges = preferEdge(await resolveEdges(videoRecord), wantedEdge);
   edgeIndex = 0;
   batch.setEdge(edges[0].name);
   scheduleRefresh();

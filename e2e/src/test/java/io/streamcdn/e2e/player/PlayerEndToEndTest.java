@@ -4,12 +4,16 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.BoundingBox;
+import io.streamcdn.common.security.AdminToken;
+import io.streamcdn.common.security.SigningKeys;
 import io.streamcdn.demo.LocalCdn;
 import io.streamcdn.e2e.browser.BrowserTab;
 import io.streamcdn.e2e.browser.ChromiumExtension;
 import io.streamcdn.e2e.browser.NetworkThrottle;
 import io.streamcdn.media.testing.FfmpegTools;
 import io.streamcdn.media.testing.TestMedia;
+import io.streamcdn.origin.OriginConfig;
+import io.streamcdn.origin.OriginServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +33,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +52,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lose the edge, leave. One CDN and one encode for the class: the first test uploads a real clip (the 360p
  * Big Buck Bunny clip looped to 90 s, so a player holding 30 s of buffer still has segments to fetch well after
  * a throttle is lifted), and the others watch that video. The edge test stops an edge for good, so it runs after the others that need two.
+ *
+ * <p>The CDN runs the way issue 7 secures it: one signing key file given to the origin, both edges and the router
+ * (signed URLs valid for one minute, the shortest {@code --signed-url-ttl} allows, so a player must refresh them
+ * within a test), and an admin token on the origin, so the upload page must send it. Every test here is also a
+ * test that signing changes nothing a viewer sees.
  *
  * <p>The ladder has two rungs far apart (1500 and 300 kbit/s, one-second segments): under a 600 kbit/s link only
  * the lower one fits, so the throttle test has one right answer, and it comes within a few segments.
@@ -58,11 +71,15 @@ class PlayerEndToEndTest {
     static final String LOWEST = "240p";
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Pattern EDGE_OF_URL = Pattern.compile("^https?://([^/]+)/");
+    /** A signed video file URL's path: {@code /s/{expires}/{keyId}/{signature}/videos/{id}/...}. */
+    private static final Pattern SIGNED = Pattern.compile("^/s/(\\d+)/([A-Za-z0-9_-]{1,32})/([A-Za-z0-9_-]{43})/videos/([^/]+)/");
+    static final String TOKEN = "e2e-admin-token-0123456789abcdef";
 
     @TempDir
     static Path temp;
     static LocalCdn cdn;
     static Path clip;
+    static Path keyFile;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The video the first test uploads through the page; the others watch it. */
     static String videoId;
@@ -72,10 +89,22 @@ class PlayerEndToEndTest {
         clip = temp.resolve("bbb-360p-90s.mp4");
         // Nine times the real clip, stream-copied (no re-encode): a minute and a half of camera-like content.
         FfmpegTools.ffmpeg("-stream_loop", "8", "-i", TestMedia.clip360p().toString(), "-c", "copy", clip.toString());
+        keyFile = temp.resolve("signing-keys");
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        Files.writeString(keyFile, "# e2e\nk1:" + Base64.getEncoder().encodeToString(secret) + "\n");
         cdn = LocalCdn.builder(temp.resolve("cdn")).sampleSeconds(0)
                 .ladder(TOP + ":1500k," + LOWEST + ":300k").segmentSeconds(1)
-                .origin(origin -> origin.x264Preset("ultrafast").encodeWorkers(1))
+                .origin(origin -> origin.x264Preset("ultrafast").encodeWorkers(1).signingKeys(keys()).signedUrlTtl("1m")
+                        .adminToken(Optional.of(AdminToken.of(TOKEN, "the e2e test"))))
+                .edge(edge -> edge.signingKeys(keys()))
+                .router(router -> router.signingKeys(keys()).signedUrlTtl("1m"))
                 .start();
+    }
+
+    /** The one key file every role is given, read as each role reads {@code --signing-keys-file}. */
+    private static Optional<SigningKeys> keys() {
+        return SigningKeys.fromFile(keyFile.toString());
     }
 
     @AfterAll
@@ -90,10 +119,35 @@ class PlayerEndToEndTest {
     void uploadedClipShowsEncodeProgressInTheCatalogThenPlaysOnTheWatchPage(BrowserTab tab) throws Exception {
         Page upload = tab.page();
         upload.navigate(cdn.originUrl() + "/upload.html");
+
+        // The origin has an admin token: without it the page says so, opens the Operator box, and nothing is kept.
+        int videosBefore = catalogSize();
+        Response unauthorized = upload.waitForResponse(r -> r.url().endsWith("/api/videos") && "POST".equals(r.request().method()),
+                new Page.WaitForResponseOptions().setTimeout(60_000),
+                () -> upload.setInputFiles("#upload-input", clip));
+        assertThat(unauthorized.status()).as(unauthorized.text()).isEqualTo(401);
+        waitForText(upload, upload.locator("#upload-status"), "needs the admin token", Duration.ofSeconds(10));
+        assertThat(upload.locator("#admin-token").isVisible()).as("the token field, shown after a 401").isTrue();
+        assertThat(catalogSize()).as("videos after an upload without the token").isEqualTo(videosBefore);
+        tab.note("without the token: " + upload.locator("#upload-status").innerText());
+
+        // A wrong token: 403, and the page says the token is wrong.
+        upload.fill("#admin-token", "not-the-token-0123456789abcdef");
+        Response forbidden = upload.waitForResponse(r -> r.url().endsWith("/api/videos") && "POST".equals(r.request().method()),
+                new Page.WaitForResponseOptions().setTimeout(60_000),
+                () -> upload.setInputFiles("#upload-input", clip));
+        assertThat(forbidden.status()).as(forbidden.text()).isEqualTo(403);
+        waitForText(upload, upload.locator("#upload-status"), "token was refused", Duration.ofSeconds(10));
+        assertThat(catalogSize()).as("videos after an upload with a wrong token").isEqualTo(videosBefore);
+
+        // The right one: accepted, sent as a Bearer header, never in the URL.
+        upload.fill("#admin-token", TOKEN);
         Response accepted = upload.waitForResponse(r -> r.url().endsWith("/api/videos") && "POST".equals(r.request().method()),
                 new Page.WaitForResponseOptions().setTimeout(60_000),
                 () -> upload.setInputFiles("#upload-input", clip));
         assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+        assertThat(accepted.request().headerValue("authorization")).isEqualTo("Bearer " + TOKEN);
+        assertThat(accepted.url()).doesNotContain(TOKEN);
         String id = new JsonObject(accepted.text()).getString("id");
         upload.locator("#encode-progress").waitFor(new Locator.WaitForOptions().setTimeout(10_000));
         tab.note("uploaded " + id);
@@ -162,6 +216,8 @@ class PlayerEndToEndTest {
         int videosBefore = catalogSize();
         Page page = tab.page();
         page.navigate(cdn.originUrl() + "/upload.html");
+        page.locator("#operator-box summary").click();
+        page.fill("#admin-token", TOKEN);
 
         Response refused = page.waitForResponse(r -> r.url().endsWith("/api/videos") && "POST".equals(r.request().method()),
                 new Page.WaitForResponseOptions().setTimeout(30_000),
@@ -315,6 +371,127 @@ class PlayerEndToEndTest {
 
     @Test
     @Order(7)
+    void signedUrlsFromTheRouterCarryEverySegmentAndThePlainPathIsRefusedAtTheEdge(BrowserTab tab) throws Exception {
+        WatchPage watch = WatchPage.on(tab).open(watchUrl("")).awaitStartup(STARTUP);
+        String edge = watch.edgeName();
+        String edgeHost = hostPort(cdn.edge(edge).url());
+        double start = watch.currentTime();
+        watch.waitFor("5 s of playback", Duration.ofSeconds(20), () -> watch.currentTime() >= start + 5);
+
+        List<WatchPage.SegmentRequest> fetched = watch.segmentRequests();
+        assertThat(fetched).as("video segments fetched").isNotEmpty();
+        assertThat(fetched).as("video segments, all from the edge in use").allMatch(r -> r.hostPort().equals(edgeHost));
+        for (WatchPage.SegmentRequest r : fetched) {
+            Matcher m = SIGNED.matcher(URI.create(r.url()).getPath());
+            assertThat(m.find()).as("a segment URL under /s/{exp}/{keyId}/{sig}/videos/{id}/: %s", r.url()).isTrue();
+            assertThat(m.group(4)).isEqualTo(sharedVideo());
+        }
+        assertThat(watch.mediaErrors()).isEmpty();
+        assertThat(watch.events()).noneMatch(e -> "error".equals(e.get("type")));
+
+        HttpResponse<String> plain = get(cdn.edge(edge).url() + "/videos/" + sharedVideo() + "/manifest.mpd");
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(403);
+        assertThat(new JsonObject(plain.body()).getString("error")).isEqualTo("signed_url_missing");
+        watch.note(fetched.size() + " signed segments from " + edge + ", e.g. " + fetched.get(0).url());
+    }
+
+    @Test
+    @Order(8)
+    void signedUrlsAreRefreshedBeforeTheyExpireAndPlaybackGoesOnWithoutAStallOver3Seconds(BrowserTab tab) throws Exception {
+        // The router signs for one minute; the player asks again halfway (30 s), dash.js's next requests carry the new prefix.
+        WatchPage watch = WatchPage.on(tab).open(watchUrl("")).awaitStartup(STARTUP);
+        String firstExpiry = expiryOf(watch.segmentRequests().get(0).url());
+        watch.waitFor("a refresh of the signed URLs before they expire", Duration.ofSeconds(50),
+                () -> watch.events().stream().anyMatch(e -> "refresh".equals(e.get("type")) && "expiry".equals(e.get("reason"))));
+        long refreshed = System.nanoTime();
+        watch.waitFor("3 video segments under a fresh signature", Duration.ofSeconds(20),
+                () -> watch.segmentRequestsAfter(refreshed).stream().filter(r -> !expiryOf(r.url()).equals(firstExpiry)).count() >= 3);
+        double position = watch.currentTime();
+        watch.waitFor("3 s more of playback", Duration.ofSeconds(10), () -> watch.currentTime() >= position + 3);
+
+        List<WatchPage.SegmentRequest> after = watch.segmentRequestsAfter(refreshed);
+        assertThat(after).as("segments after the refresh").allMatch(r -> SIGNED.matcher(URI.create(r.url()).getPath()).find());
+        double longestStall = watch.longestStallSince(0);
+        List<Map<String, Object>> events = watch.events();
+        double startupAt = events.stream().filter(e -> "startup".equals(e.get("type"))).mapToDouble(e -> ((Number) e.get("t")).doubleValue())
+                .findFirst().orElseThrow();
+        List<Double> refreshes = events.stream().filter(e -> "refresh".equals(e.get("type")))
+                .map(e -> ((Number) e.get("t")).doubleValue()).toList();
+        watch.note(String.format("signed until %s, refreshed %.1f s after the first frame; then %s; longest stall %.2f s",
+                firstExpiry, (refreshes.get(0) - startupAt) / 1000, after.stream().map(r -> expiryOf(r.url())).distinct().toList(),
+                longestStall));
+        assertThat(refreshes.get(0) - startupAt).as("ms from the first frame to the refresh of one-minute URLs (halfway)")
+                .isBetween(20_000.0, 35_000.0);
+        assertThat(refreshes).as("refreshes in %.0f s of playback (halfway each time, not every few seconds)",
+                (watch.pageNow() - startupAt) / 1000).hasSizeLessThanOrEqualTo(2);
+        assertThat(longestStall).as("longest stall, seconds").isLessThanOrEqualTo(3.0);
+        assertThat(watch.mediaErrors()).isEmpty();
+        assertThat(watch.events()).noneMatch(e -> "error".equals(e.get("type")) || "failover".equals(e.get("type")));
+    }
+
+    @Test
+    @Order(9)
+    void withSigningKeysAndNoRouterTheWatchPagePlaysFromTheOriginsSignedUrlsAndRefreshesThemOnA403(BrowserTab tab)
+            throws Exception {
+        // A second origin over a copy of the first one's catalog and files: signing keys, no router.
+        String id = sharedVideo();
+        Path data = temp.resolve("origin-alone");
+        for (String folder : List.of("catalog", "videos")) {
+            copyTree(cdn.dataDir().resolve(folder), data.resolve(folder));
+        }
+        OriginServer alone = startOrigin(data, 0, keys());
+        try {
+            String originUrl = "http://127.0.0.1:" + alone.port();
+            assertThat(new JsonObject(get(originUrl + "/player-config.json").body()).getValue("routerUrl")).isNull();
+            WatchPage watch = WatchPage.on(tab).open(originUrl + "/watch.html?v=" + id).awaitStartup(STARTUP);
+            double start = watch.currentTime();
+            watch.waitFor("5 s of playback", Duration.ofSeconds(20), () -> watch.currentTime() >= start + 5);
+
+            assertThat(watch.edgeName()).isEqualTo("origin");
+            List<WatchPage.SegmentRequest> fetched = watch.segmentRequests();
+            assertThat(fetched).isNotEmpty().allMatch(r -> r.hostPort().equals(hostPort(originUrl)));
+            assertThat(fetched).as("segment URLs under the origin's signed prefix")
+                    .allMatch(r -> SIGNED.matcher(URI.create(r.url()).getPath()).find());
+            assertThat(watch.mediaErrors()).isEmpty();
+            assertThat(watch.events()).noneMatch(e -> "error".equals(e.get("type")));
+            assertThat(get(originUrl + "/videos/" + id + "/manifest.mpd").statusCode())
+                    .as("the plain path on the origin").isEqualTo(403);
+            watch.note("played from the origin alone, e.g. " + fetched.get(0).url());
+
+            // The origin restarts on the same port with another key (k1 retired): the URLs in use get
+            // 403 signed_url_unknown_key, and the player takes fresh ones from the origin's API and plays on.
+            int port = alone.port();
+            double restartedAt = watch.pageNow();
+            long restarted = System.nanoTime();
+            alone.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Path otherKey = temp.resolve("signing-keys-k2");
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            Files.writeString(otherKey, "k2:" + Base64.getEncoder().encodeToString(secret) + "\n");
+            alone = startOrigin(data, port, SigningKeys.fromFile(otherKey.toString()));
+            watch.note("origin restarted with key k2 only");
+            watch.waitFor("a refresh after a 403", Duration.ofSeconds(40),
+                    () -> watch.events().stream().anyMatch(e -> "refresh".equals(e.get("type")) && "403".equals(e.get("reason"))));
+            watch.waitFor("3 video segments signed with k2", Duration.ofSeconds(20),
+                    () -> watch.segmentRequestsAfter(restarted).stream().filter(r -> keyIdOf(r.url()).equals("k2")).count() >= 3);
+            double longestStall = watch.longestStallSince(restartedAt);
+            watch.note(String.format("after the restart: %s; longest stall %.2f s", watch.events().stream()
+                    .filter(e -> e.get("t") instanceof Number t && t.doubleValue() > restartedAt && !"switch".equals(e.get("type"))).toList(),
+                    longestStall));
+            assertThat(longestStall).as("longest stall after the key changed, seconds").isLessThanOrEqualTo(3.0);
+            assertThat(watch.mediaErrors()).isEmpty();
+        } finally {
+            alone.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static OriginServer startOrigin(Path data, int port, Optional<SigningKeys> keys) throws Exception {
+        return OriginServer.start(OriginConfig.builder().host("127.0.0.1").port(port).dataDir(data)
+                .signingKeys(keys).signedUrlTtl("1m").build()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(100)
     void stoppingTheEdgeInUseMidPlayContinuesThroughTheOtherEdgeWithoutAStallOver3Seconds(BrowserTab tab) throws Exception {
         WatchPage watch = WatchPage.on(tab).open(watchUrl("")).awaitStartup(STARTUP);
         @SuppressWarnings("unchecked")
@@ -362,7 +539,7 @@ class PlayerEndToEndTest {
     private static synchronized String sharedVideo() throws Exception {
         if (videoId == null) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(cdn.originUrl() + "/api/videos?title=bbb"))
-                    .header("Content-Type", "video/mp4").POST(HttpRequest.BodyPublishers.ofFile(clip)).build(),
+                    .header("Content-Type", "video/mp4").header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofFile(clip)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             String id = new JsonObject(response.body()).getString("id");
@@ -370,6 +547,35 @@ class PlayerEndToEndTest {
             videoId = id;
         }
         return videoId;
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The {expires} of a signed URL, or "" when it is not signed. */
+    private static String expiryOf(String url) {
+        Matcher m = SIGNED.matcher(URI.create(url).getPath());
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** The {keyId} of a signed URL, or "" when it is not signed. */
+    private static String keyIdOf(String url) {
+        Matcher m = SIGNED.matcher(URI.create(url).getPath());
+        return m.find() ? m.group(2) : "";
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     private static int catalogSize() throws IOException, InterruptedException {
