@@ -26,6 +26,7 @@ const configReady = loadConfig();
 let config = null;
 let busy = false;
 let uploadedId = null;
+let deleteRefused = false; // a refused delete's message stays up while the encode goes on (not its progress text)
 
 tokenInput.value = readToken(sessionStorage);
 if (tokenInput.value) {
@@ -80,6 +81,7 @@ async function upload(file) {
   watchLink.hidden = true;
   deleteButton.hidden = true;
   uploadedId = null;
+  deleteRefused = false;
   encodeRow.hidden = true;
   encodeBar.value = 0;
   uploadBar.value = 0;
@@ -140,13 +142,19 @@ function finish(text, kind) {
 async function follow(id) {
   for (;;) {
     let video;
-    if (uploadedId !== id) {
-      return; // deleted, or another upload started
-    }
+    let failure = null;
     try {
       video = await getJson(originLink(config, '/api/videos/' + encodeURIComponent(id)));
     } catch (e) {
-      say('Waiting for the encode (' + e.message + ')…');
+      failure = e;
+    }
+    if (uploadedId !== id) {
+      return; // deleted meanwhile (the delete said so), or another upload started
+    }
+    if (failure) {
+      if (!deleteRefused) {
+        say('Waiting for the encode (' + failure.message + ')…');
+      }
       await sleep(2000);
       continue;
     }
@@ -162,7 +170,9 @@ async function follow(id) {
       finish('The encode failed: ' + (video.error || 'no reason given'), 'error');
       return;
     }
-    say(stateText(video) + '…');
+    if (!deleteRefused) {
+      say(stateText(video) + '…');
+    }
     await sleep(1000);
   }
 }
@@ -173,6 +183,7 @@ function deleteUploaded() {
   if (!id || !window.confirm('Delete this video and its files from the origin?')) {
     return;
   }
+  deleteRefused = false;
   const xhr = new XMLHttpRequest();
   xhr.open('DELETE', originLink(config, '/api/videos/' + encodeURIComponent(id)));
   const sentToken = authorize(xhr);
@@ -184,10 +195,14 @@ function deleteUploaded() {
       encodeRow.hidden = true;
       finish('Deleted.', 'ok');
     } else {
+      deleteRefused = true;
       say(refusalText(xhr, sentToken, 'deletes', 'The origin did not delete it'), 'error');
     }
   };
-  xhr.onerror = () => say('The delete failed: the origin could not be reached.', 'error');
+  xhr.onerror = () => {
+    deleteRefused = true;
+    say('The delete failed: the origin could not be reached.', 'error');
+  };
   xhr.send();
 }
 

@@ -491,6 +491,52 @@ class PlayerEndToEndTest {
     }
 
     @Test
+    @Order(10)
+    void theUploadPageKeepsTheTokenForTheTabOnlyAndSendsItOnDelete(BrowserTab tab) throws Exception {
+        int videosBefore = catalogSize();
+        Page page = tab.page();
+        page.onDialog(dialog -> dialog.accept()); // "Delete this video ...?"
+        page.navigate(cdn.originUrl() + "/upload.html");
+        page.locator("#operator-box summary").click();
+        page.fill("#admin-token", TOKEN);
+
+        // Kept for the tab (a reload fills it in again), nowhere else.
+        page.reload();
+        assertThat(page.inputValue("#admin-token")).isEqualTo(TOKEN);
+        assertThat(page.evaluate("() => [localStorage.length, document.cookie, location.href]").toString()).doesNotContain(TOKEN);
+        assertThat(page.evaluate("() => localStorage.length")).isEqualTo(0);
+
+        // The short clip (10 s): deleted while it encodes.
+        Response accepted = page.waitForResponse(r -> r.url().endsWith("/api/videos") && "POST".equals(r.request().method()),
+                new Page.WaitForResponseOptions().setTimeout(60_000),
+                () -> page.setInputFiles("#upload-input", TestMedia.clip360p()));
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+        String id = new JsonObject(accepted.text()).getString("id");
+        Locator delete = page.locator("#delete-video");
+        delete.waitFor(new Locator.WaitForOptions().setTimeout(10_000));
+
+        // Without the token the delete is refused and the page asks for it; the video stays.
+        page.fill("#admin-token", "");
+        assertThat(page.evaluate("() => sessionStorage.length")).as("an emptied field forgets the token").isEqualTo(0);
+        Response refused = page.waitForResponse(r -> r.url().endsWith("/api/videos/" + id) && "DELETE".equals(r.request().method()),
+                new Page.WaitForResponseOptions().setTimeout(10_000), delete::click);
+        assertThat(refused.status()).isEqualTo(401);
+        waitForText(page, page.locator("#upload-status"), "needs the admin token for deletes", Duration.ofSeconds(10));
+        page.waitForTimeout(1500); // the encode goes on, polled every second: its progress does not hide the message
+        assertThat(page.locator("#upload-status").innerText()).contains("needs the admin token for deletes");
+        assertThat(get(cdn.originUrl() + "/api/videos/" + id).statusCode()).isEqualTo(200);
+
+        page.fill("#admin-token", TOKEN);
+        Response deleted = page.waitForResponse(r -> r.url().endsWith("/api/videos/" + id) && "DELETE".equals(r.request().method()),
+                new Page.WaitForResponseOptions().setTimeout(10_000), delete::click);
+        assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
+        assertThat(deleted.request().headerValue("authorization")).isEqualTo("Bearer " + TOKEN);
+        waitForText(page, page.locator("#upload-status"), "Deleted.", Duration.ofSeconds(10));
+        assertThat(get(cdn.originUrl() + "/api/videos/" + id).statusCode()).isEqualTo(404);
+        assertThat(catalogSize()).as("videos after the delete").isEqualTo(videosBefore);
+    }
+
+    @Test
     @Order(100)
     void stoppingTheEdgeInUseMidPlayContinuesThroughTheOtherEdgeWithoutAStallOver3Seconds(BrowserTab tab) throws Exception {
         WatchPage watch = WatchPage.on(tab).open(watchUrl("")).awaitStartup(STARTUP);
