@@ -209,9 +209,10 @@ public final class QoeBenchmark implements Callable<Integer> {
             PlaybackLog log = PlaybackLog.fromJson(raw);
             QoeScore score = QoeScore.of(log, ladder);
             System.out.printf(Locale.ROOT, "[%d/%d] %-44s %-5s QoE_lin %7.2f  avg %.2f Mb/s  rebuffer %5.2f s  "
-                            + "%2d switches  startup %.2f s  %.1f MB via proxy in %.0f s%s%s%n",
+                            + "(stalls with video buffered %4.2f s)  %2d switches  startup %.2f s  %.1f MB via proxy in %.0f s%s%s%n",
                     done.incrementAndGet(), total, trace.name(), abr, score.qoeLin(), score.averageBitrateMbps(),
-                    score.rebufferSeconds(), score.switches(), score.startupSeconds(), bytes / 1e6, log.wallSeconds(),
+                    score.rebufferSeconds(), score.bufferedStallSeconds(), score.switches(), score.startupSeconds(),
+                    bytes / 1e6, log.wallSeconds(),
                     score.ended() ? "" : "  CUT", log.pageErrors().isEmpty() ? "" : "  page errors: " + log.pageErrors());
             return new SessionResult(trace.name(), trace.meanMbps(), abr, score);
         }

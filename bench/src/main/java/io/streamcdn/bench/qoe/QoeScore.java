@@ -17,13 +17,23 @@ import java.util.TreeMap;
  * rung in Mbit/s (the paper's choice): a second of stall cancels a segment at the best quality.
  * <p>
  * Rebuffering is the time between each {@code rebuffer-start} event after startup and its
- * {@code rebuffer-end}; a stall still open when the session ended counts up to that end. Startup is the
- * player's own {@code stats().startupSeconds} (page open to first frame), else its {@code startup} event's.
+ * {@code rebuffer-end}; a stall still open when the session ended counts up to that end. Only a stall that began
+ * with the video buffer (nearly) empty - under {@value #STARVED_BELOW_SECONDS} s ahead of the playhead, as the
+ * page records in the event - is rebuffering, the ABR's doing. The page's {@code waiting} event also fires when
+ * the decoder or renderer falls behind with seconds of video buffered (on this 2-core machine, when a build or a
+ * second browser takes the CPU): those stalls are counted apart ({@code bufferedStallSeconds}), reported, and
+ * left out of QoE_lin. A stall event without a buffer figure counts as rebuffering. Startup is the player's own
+ * {@code stats().startupSeconds} (page open to first frame), else its {@code startup} event's.
  *
- * @param rebufferRatio rebuffer time over (rebuffer time + video time played)
+ * @param rebufferRatio        rebuffer time over (rebuffer time + video time played)
+ * @param bufferedStallSeconds stalls that began with video buffered: the machine's, not the network's
  */
 public record QoeScore(double qoeLin, int segments, double averageBitrateMbps, double rebufferSeconds,
-                       double rebufferRatio, int switches, double startupSeconds, double playedSeconds, boolean ended) {
+                       double rebufferRatio, int switches, double startupSeconds, double playedSeconds, boolean ended,
+                       double bufferedStallSeconds) {
+
+    /** A stall that begins with less video than this buffered is the buffer running dry. */
+    public static final double STARVED_BELOW_SECONDS = 1.0;
 
     /** Pensieve's rebuffer penalty: the ladder's top bitrate, 4.3 Mbit/s. */
     public static final double REBUFFER_PENALTY = 4.3;
@@ -44,12 +54,12 @@ public record QoeScore(double qoeLin, int segments, double averageBitrateMbps, d
                 }
             }
         }
-        double rebuffer = rebufferSeconds(log.events(), log.endMillis());
+        double rebuffer = stallSeconds(log.events(), log.endMillis(), false);
         double qoe = bitrateSum - REBUFFER_PENALTY * rebuffer - smoothness;
         double average = played.isEmpty() ? 0 : bitrateSum / played.size();
         double watched = rebuffer + log.playedSeconds();
         return new QoeScore(qoe, played.size(), average, rebuffer, watched > 0 ? rebuffer / watched : 0, switches,
-                startupSeconds(log), log.playedSeconds(), log.ended());
+                startupSeconds(log), log.playedSeconds(), log.ended(), stallSeconds(log.events(), log.endMillis(), true));
     }
 
     /** One entry per segment number, the last fetched, in segment order. */
@@ -60,29 +70,35 @@ public record QoeScore(double qoeLin, int segments, double averageBitrateMbps, d
         return new ArrayList<>(byIndex.values());
     }
 
-    /** Total stall time after startup: each rebuffer-start to the next rebuffer-end (or {@code endMillis}). */
-    static double rebufferSeconds(List<PlaybackLog.Event> events, double endMillis) {
+    /**
+     * Total stall time after startup, each rebuffer-start to the next rebuffer-end (or {@code endMillis}): of the
+     * stalls that began with the buffer empty, or with {@code buffered}, of those that began with video buffered.
+     */
+    static double stallSeconds(List<PlaybackLog.Event> events, double endMillis, boolean buffered) {
         boolean started = events.stream().noneMatch(e -> e.type().equals("startup"));
         double total = 0;
         double stallStart = Double.NaN;
+        boolean counted = false;
         for (PlaybackLog.Event event : events.stream().sorted(Comparator.comparingDouble(PlaybackLog.Event::t)).toList()) {
             switch (event.type()) {
                 case "startup" -> started = true;
                 case "rebuffer-start" -> {
                     if (started && Double.isNaN(stallStart)) {
                         stallStart = event.t();
+                        Double ahead = event.fields().getDouble("buffer");
+                        counted = (ahead != null && ahead >= STARVED_BELOW_SECONDS) == buffered;
                     }
                 }
                 case "rebuffer-end" -> {
                     if (!Double.isNaN(stallStart)) {
-                        total += event.t() - stallStart;
+                        total += counted ? event.t() - stallStart : 0;
                         stallStart = Double.NaN;
                     }
                 }
                 default -> { }
             }
         }
-        if (!Double.isNaN(stallStart)) {
+        if (!Double.isNaN(stallStart) && counted) {
             total += Math.max(0, endMillis - stallStart);
         }
         return total / 1000;

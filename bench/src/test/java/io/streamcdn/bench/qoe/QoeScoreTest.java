@@ -43,6 +43,25 @@ class QoeScoreTest {
     }
 
     @Test
+    void aStallWithVideoBufferedIsTheMachinesNotRebuffering() {
+        JsonObject log = log(new JsonArray().add(segment(100, 1, 2)).add(segment(4000, 2, 2)),
+                new JsonArray()
+                        .add(event(900, "startup").put("seconds", 0.9))
+                        .add(event(5000, "rebuffer-start").put("buffer", 12.5))  // the decoder fell behind
+                        .add(event(5400, "rebuffer-end"))
+                        .add(event(9000, "rebuffer-start").put("buffer", 0.2))   // the buffer ran dry
+                        .add(event(10000, "rebuffer-end"))
+                        .add(event(12000, "rebuffer-start").put("buffer", 8.0)), // still stalled at the end
+                12500);
+
+        QoeScore score = QoeScore.of(PlaybackLog.fromJson(log), LADDER);
+
+        assertThat(score.rebufferSeconds()).isCloseTo(1.0, within(1e-9));
+        assertThat(score.bufferedStallSeconds()).isCloseTo(0.4 + 0.5, within(1e-9));
+        assertThat(score.qoeLin()).isCloseTo(2 * 1.2 - 4.3 * 1.0, within(1e-9));
+    }
+
+    @Test
     void aSteadySessionScoresItsBitrateOnly() {
         JsonArray segments = new JsonArray();
         for (int i = 1; i <= 45; i++) {

@@ -75,6 +75,6 @@ class QoeTableTest {
     }
 
     private static QoeScore score(double qoe, double bitrate, double rebuffer, int switches) {
-        return new QoeScore(qoe, 45, bitrate, rebuffer, rebuffer / (rebuffer + 180), switches, 0.8, 180, true);
+        return new QoeScore(qoe, 45, bitrate, rebuffer, rebuffer / (rebuffer + 180), switches, 0.8, 180, true, 0);
     }
 }
