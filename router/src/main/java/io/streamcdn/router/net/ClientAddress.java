@@ -63,8 +63,9 @@ public final class ClientAddress {
     }
 
     private boolean trusted(InetAddress address) {
+        byte[] bytes = address.getAddress(); // a copy each call: taken once, not once per network
         for (Cidr network : trustedProxies) {
-            if (network.contains(address)) {
+            if (network.contains(bytes)) {
                 return true;
             }
         }
