@@ -175,7 +175,14 @@ public final class RouterServer {
         try {
             options = ServerTls.configure(RequestLimits.applyTo(new HttpServerOptions()).setHost(config.host())
                     .setPort(config.port() == 0 ? freePort(config.host()) : config.port())
-                    .setTcpNoDelay(true), config.tls());
+                    .setTcpNoDelay(true)
+                    // The router serves no WebSockets: without these, every connection carries Netty's WebSocket
+                    // extension handler, which inspects every request and response for an upgrade.
+                    .setPerMessageWebSocketCompressionSupported(false)
+                    .setPerFrameWebSocketCompressionSupported(false)
+                    // Every handler answers on its request's event loop (blocking work returns through a future
+                    // on the same context), so Vert.x may skip its cross-thread checks and locks per request.
+                    .setStrictThreadMode(true), config.tls());
         } catch (IOException e) {
             return Future.failedFuture(e);
         }

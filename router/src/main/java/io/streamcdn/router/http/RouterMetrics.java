@@ -49,6 +49,11 @@ public final class RouterMetrics {
 
     /** One answer on {@code route} (a route template such as {@code /videos/:id/*}, or {@code other}). */
     public void answered(String route, int code) {
+        answers(route, code).increment();
+    }
+
+    /** The counter of answers with {@code code} on {@code route}, for a caller that counts many and holds it. */
+    public Counter answers(String route, int code) {
         Answer key = new Answer(route, code);
         Counter counter = answers.get(key);
         if (counter == null) {
@@ -56,7 +61,7 @@ public final class RouterMetrics {
                     .tag("route", route).tag("code", Integer.toString(code))
                     .description("Requests answered, by route template and status code").register(registry));
         }
-        counter.increment();
+        return counter;
     }
 
     private record DecisionKey(String edge, String reason, String api) {

@@ -12,6 +12,7 @@ import io.streamcdn.router.net.ClientAddress;
 import io.streamcdn.router.routing.RankedEdge;
 import io.streamcdn.router.routing.Routing;
 import io.streamcdn.router.routing.Viewer;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -47,6 +48,8 @@ public final class ViewerRequests {
     private final Routing routing;
     private final ClientAddress clients;
     private final RouterMetrics metrics;
+    /** The count of 302s, held: incremented on nearly every request. */
+    private final Counter redirected;
     private final CorsPolicy cors;
     private final DateHeader date;
     private final AccessLog accessLog;
@@ -58,6 +61,7 @@ public final class ViewerRequests {
         this.routing = routing;
         this.clients = clients;
         this.metrics = metrics;
+        this.redirected = metrics.answers(REDIRECT_ROUTE, 302);
         this.cors = cors;
         this.date = date;
         this.accessLog = accessLog;
@@ -87,23 +91,27 @@ public final class ViewerRequests {
         HttpServerResponse response = request.response();
         response.putHeader(HttpHeaders.DATE, date.now());
         cors.decorate(request, response, EXPOSED_HEADERS);
-        Decision decision = decide(request, id);
-        if (decision instanceof Refused refused) {
+        long started = System.nanoTime();
+        ClientAddress.Result client = client(request);
+        if (client instanceof ClientAddress.Bad bad) {
             metrics.refused("redirect");
             metrics.answered(REDIRECT_ROUTE, 400);
-            JsonErrors.send(response, refused.error(), Map.of());
+            JsonErrors.send(response, badClient(bad), Map.of());
             return true;
         }
-        List<RankedEdge> ranked = ((Ranked) decision).edges();
-        if (ranked.isEmpty()) {
+        Viewer viewer = routing.locate(((ClientAddress.Found) client).address());
+        // Only the winner: ranking every edge is for /api/route, which shows them all.
+        Optional<RankedEdge> chosen = routing.best(viewer, id);
+        metrics.lookup(System.nanoTime() - started);
+        if (chosen.isEmpty()) {
             metrics.noEdgeAnswered("redirect");
             metrics.answered(REDIRECT_ROUTE, 503);
             JsonErrors.send(response, noEdge(), Map.of());
             return true;
         }
-        RankedEdge best = ranked.get(0);
+        RankedEdge best = chosen.get();
         metrics.decided(best.edge().name(), best.reason(), "redirect");
-        metrics.answered(REDIRECT_ROUTE, 302);
+        redirected.increment();
         response.setStatusCode(302)
                 .putHeader(HttpHeaders.LOCATION, location(best.edge().url().toString(), request, id, slash))
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
@@ -187,16 +195,23 @@ public final class ViewerRequests {
 
     private Decision decide(HttpServerRequest request, String key) {
         long started = System.nanoTime();
-        ClientAddress.Result client = clients.resolve(
-                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
-                request.getHeader(X_FORWARDED_FOR));
+        ClientAddress.Result client = client(request);
         if (client instanceof ClientAddress.Bad bad) {
-            return new Refused(new ApiError(400, "bad_client_address", bad.reason()));
+            return new Refused(badClient(bad));
         }
         Viewer viewer = routing.locate(((ClientAddress.Found) client).address());
         List<RankedEdge> ranked = routing.rank(viewer, key);
         metrics.lookup(System.nanoTime() - started);
         return new Ranked(viewer, ranked);
+    }
+
+    private ClientAddress.Result client(HttpServerRequest request) {
+        return clients.resolve(request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
+                request.getHeader(X_FORWARDED_FOR));
+    }
+
+    private static ApiError badClient(ClientAddress.Bad bad) {
+        return new ApiError(400, "bad_client_address", bad.reason());
     }
 
     private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");

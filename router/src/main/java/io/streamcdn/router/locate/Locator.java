@@ -32,7 +32,8 @@ public final class Locator {
     }
 
     public Viewer locate(InetAddress address) {
-        return recent.get(address, this::lookUp);
+        Viewer known = recent.getIfPresent(address); // the usual case: no mapping function to build or call
+        return known != null ? known : recent.get(address, this::lookUp);
     }
 
     private Viewer lookUp(InetAddress address) {

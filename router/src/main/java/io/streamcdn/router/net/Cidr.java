@@ -97,7 +97,11 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] candidate = address.getAddress();
+        return contains(address.getAddress());
+    }
+
+    /** {@link #contains(InetAddress)} for an address's bytes, which a caller checking many networks copies once. */
+    public boolean contains(byte[] candidate) {
         byte[] net = network.getAddress();
         if (candidate.length != net.length) {
             return false;

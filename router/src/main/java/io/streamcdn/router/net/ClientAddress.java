@@ -37,24 +37,35 @@ public final class ClientAddress {
         if (forwardedFor == null || !trusted(current)) {
             return new Found(current);
         }
-        String[] hops = forwardedFor.split(",");
-        for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = stripPort(hops[i].strip());
-            Optional<InetAddress> address = Cidr.literal(hop);
+        // Hops from the right, walked by index: a proxy adds one hop, so the header is split per request, and
+        // String.split's array and substrings were a visible share of a redirect's time.
+        int end = forwardedFor.length();
+        while (end > 0 && forwardedFor.charAt(end - 1) == ',') {
+            end--; // trailing empty hops are ignored, as they always were (String.split drops them)
+        }
+        if (end == 0 && !forwardedFor.isEmpty()) {
+            return new Found(current);
+        }
+        while (end >= 0) {
+            int comma = forwardedFor.lastIndexOf(',', end - 1);
+            String raw = forwardedFor.substring(comma + 1, end).strip();
+            Optional<InetAddress> address = Cidr.literal(stripPort(raw));
             if (address.isEmpty()) {
-                return new Bad("X-Forwarded-For holds '" + hops[i].strip() + "', which is not an IP address");
+                return new Bad("X-Forwarded-For holds '" + raw + "', which is not an IP address");
             }
             current = address.get();
             if (!trusted(current)) {
                 return new Found(current);
             }
+            end = comma;
         }
         return new Found(current);
     }
 
     private boolean trusted(InetAddress address) {
+        byte[] bytes = address.getAddress(); // a copy each call: taken once, not once per network
         for (Cidr network : trustedProxies) {
-            if (network.contains(address)) {
+            if (network.contains(bytes)) {
                 return true;
             }
         }

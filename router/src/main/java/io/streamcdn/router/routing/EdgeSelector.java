@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The router's choice of edges for a viewer, best first:
@@ -106,6 +107,81 @@ public final class EdgeSelector implements Routing {
         return ranked;
     }
 
+    /**
+     * The same edge as {@code rank(viewer, key).get(0)}, found in one pass without building, scoring and sorting the
+     * whole ranking: a redirect needs only the winner, and computing every edge's score (a logarithm each) and
+     * sorting the groups was most of the decision's time. Ties break as the ranking's stable sorts do: among equal
+     * scores the nearer edge, then the earlier in the registry's name order.
+     */
+    @Override
+    public Optional<RankedEdge> best(Viewer viewer, String key) {
+        List<EdgeStatus> available = registry.available();
+        if (available.isEmpty()) {
+            return Optional.empty();
+        }
+        // Busy edges come last unless every edge is busy; then they are ranked like the others.
+        boolean allBusy = true;
+        for (int i = 0; i < available.size() && allBusy; i++) {
+            allBusy = available.get(i).load() > maxLoad;
+        }
+        long keyHash = keyHash(key);
+        double[] km = distances(viewer, available);
+        if (viewer.zone().isPresent()) {
+            String zone = viewer.zone().get();
+            int winner = highestScore(available, km, keyHash, allBusy, false,
+                    i -> zone.equals(available.get(i).edge().zone().orElse(null)));
+            if (winner >= 0) {
+                return Optional.of(ranked(available.get(winner), km[winner], "zone"));
+            }
+        }
+        if (viewer.location().isPresent()) {
+            double nearestKm = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < km.length; i++) {
+                if (eligible(available.get(i), allBusy) && km[i] >= 0 && km[i] < nearestKm) {
+                    nearestKm = km[i];
+                }
+            }
+            if (nearestKm != Double.POSITIVE_INFINITY) {
+                double limit = nearestKm + toleranceKm;
+                int winner = highestScore(available, km, keyHash, allBusy, true, i -> km[i] >= 0 && km[i] <= limit);
+                return Optional.of(ranked(available.get(winner), km[winner], "nearest"));
+            }
+        }
+        int winner = highestScore(available, km, keyHash, allBusy, false, i -> true);
+        return Optional.of(ranked(available.get(winner), km[winner], "no-location"));
+    }
+
+    /** Whether an edge is in the groups ranked by place: not busy, unless all are. */
+    private boolean eligible(EdgeStatus status, boolean allBusy) {
+        return allBusy || status.load() <= maxLoad;
+    }
+
+    /**
+     * The index of the eligible edge in {@code group} with the highest score, or -1. Ties go to the earlier edge, or
+     * with {@code nearerFirst} to the nearer (the nearest group is ordered by distance before it is sorted by score).
+     */
+    private int highestScore(List<EdgeStatus> available, double[] km, long keyHash, boolean allBusy,
+                             boolean nearerFirst, java.util.function.IntPredicate group) {
+        int winner = -1;
+        double best = 0;
+        for (int i = 0; i < available.size(); i++) {
+            EdgeStatus status = available.get(i);
+            if (!eligible(status, allBusy) || !group.test(i)) {
+                continue;
+            }
+            double score = score(keyHash, status);
+            if (winner < 0 || score > best || (nearerFirst && score == best && km[i] < km[winner])) {
+                winner = i;
+                best = score;
+            }
+        }
+        return winner;
+    }
+
+    private static RankedEdge ranked(EdgeStatus status, double km, String reason) {
+        return new RankedEdge(status.edge(), km, status.load(), reason);
+    }
+
     /** An available edge with its distance to the viewer (-1 when unknown) and its rendezvous score. */
     private record Candidate(EdgeStatus status, double km, double score) {
         RankedEdge ranked(String reason) {
@@ -172,7 +248,8 @@ public final class EdgeSelector implements Routing {
 
     /** FNV-1a over the key's UTF-8 bytes and a NUL: the part of every edge's hash that the key decides. */
     private static long keyHash(String key) {
-        return fnv1a(FNV_OFFSET, key + "\u0000");
+        long hash = fnv1a(FNV_OFFSET, key);
+        return hash * 0x100000001b3L; // the NUL byte: hash ^ 0 is hash (no string built per request)
     }
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;

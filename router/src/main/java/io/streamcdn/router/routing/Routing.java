@@ -2,6 +2,7 @@ package io.streamcdn.router.routing;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The router's decision, shared by its HTTP and DNS front ends: where a viewer is, and which available edges
@@ -17,4 +18,13 @@ public interface Routing {
      * queried name). Empty when no edge is available.
      */
     List<RankedEdge> rank(Viewer viewer, String key);
+
+    /**
+     * The first of {@link #rank}, or empty when no edge is available: what a redirect needs, without ordering the
+     * edges that come after it.
+     */
+    default Optional<RankedEdge> best(Viewer viewer, String key) {
+        List<RankedEdge> ranked = rank(viewer, key);
+        return ranked.isEmpty() ? Optional.empty() : Optional.of(ranked.get(0));
+    }
 }

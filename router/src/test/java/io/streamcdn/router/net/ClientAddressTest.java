@@ -30,6 +30,19 @@ class ClientAddressTest {
     }
 
     @Test
+    void emptyHopsCountAsTheyAlwaysHave() {
+        // Trailing commas are ignored; an empty hop anywhere else, or an empty header, names no address.
+        assertThat(found(behindProxy.resolve("10.0.0.5", "81.2.69.142,,"))).isEqualTo("81.2.69.142");
+        assertThat(found(behindProxy.resolve("10.0.0.5", ",81.2.69.142"))).isEqualTo("81.2.69.142");
+        assertThat(found(behindProxy.resolve("10.0.0.5", ",,"))).isEqualTo("10.0.0.5");
+        assertThat(found(behindProxy.resolve("10.0.0.5", "10.1.1.1,10.2.2.2"))).isEqualTo("10.1.1.1");
+        assertThat(behindProxy.resolve("10.0.0.5", "")).isInstanceOf(ClientAddress.Bad.class);
+        assertThat(behindProxy.resolve("10.0.0.5", "81.2.69.142,,10.9.9.9")).isInstanceOf(ClientAddress.Bad.class);
+        assertThat(((ClientAddress.Bad) behindProxy.resolve("10.0.0.5", "1.2.3.4, evil , 10.9.9.9")).reason())
+                .isEqualTo("X-Forwarded-For holds 'evil', which is not an IP address");
+    }
+
+    @Test
     void aMalformedForwardedAddressFromATrustedProxyIsBad() {
         assertThat(behindProxy.resolve("10.0.0.5", "81.2.69.142, evil")).isInstanceOf(ClientAddress.Bad.class);
         assertThat(behindProxy.resolve("not-an-ip", null)).isInstanceOf(ClientAddress.Bad.class);
