@@ -407,19 +407,9 @@ class PrometheusScrapesRunningRolesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private void awaitTrue(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up after " + PATIENCE.toSeconds() + " s waiting for " + what
-                        + (prometheus == null ? "" : "; prometheus log: " + prometheus.logText()));
-            }
-            Thread.sleep(200);
-        }
+    private void awaitTrue(Eventually.Check check, String what) throws Exception {
+        new Eventually(PATIENCE, () -> prometheus == null ? "" : "; prometheus log: " + prometheus.logText())
+                .awaitTrue(check, what);
     }
 
     private static <T> T await(Future<T> future) throws Exception {
