@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { AbrCore, DEFAULTS, harmonicMean, highestBelow, isNetworkSample } from '../src/main/web/js/abr-core.js';
+import { AbrCore, harmonicMean, highestBelow, isNetworkSample } from '../src/main/web/js/abr-core.js';
 
 const LADDER = [300, 750, 1200, 1850, 2850, 4300];
 const SEGMENT = 4;

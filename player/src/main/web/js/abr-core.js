@@ -64,16 +64,6 @@ export function harmonicMean(values) {
 }
 
 /** The highest rung index whose bitrate is at most `kbps` (0 when none is). `rungs` ascend. */
-/** Median of numbers (0 for none). */
-export function median(values) {
-  if (values.length === 0) {
-    return 0;
-  }
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 export function highestBelow(rungs, kbps) {
   let index = 0;
   for (let i = 0; i < rungs.length; i++) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -85,6 +86,31 @@ final class LocalPrometheus implements AutoCloseable {
     /** An instant query's answer. */
     JsonObject query(String promQl) throws IOException, InterruptedException {
         return api("query?query=" + URLEncoder.encode(promQl, StandardCharsets.UTF_8));
+    }
+
+    /** An instant query's sample values; an answer other than {@code success} is an assertion failure. */
+    List<Double> values(String promQl) throws IOException, InterruptedException {
+        JsonObject answer = query(promQl);
+        if (!"success".equals(answer.getString("status"))) {
+            throw new AssertionError(promQl + " → " + answer.encode());
+        }
+        return answer.getJsonObject("data").getJsonArray("result").stream().map(JsonObject.class::cast)
+                .map(sample -> Double.parseDouble(sample.getJsonArray("value").getString(1))).toList();
+    }
+
+    /** Every alerting rule Prometheus has loaded, with its state and active alerts. */
+    List<JsonObject> alertingRules() throws IOException, InterruptedException {
+        List<JsonObject> rules = new ArrayList<>();
+        for (Object group : api("rules?type=alert").getJsonObject("data").getJsonArray("groups")) {
+            ((JsonObject) group).getJsonArray("rules").stream().map(JsonObject.class::cast).forEach(rules::add);
+        }
+        return rules;
+    }
+
+    /** The alerting rule called {@code name}; none is an assertion failure. */
+    JsonObject alertingRule(String name) throws IOException, InterruptedException {
+        return alertingRules().stream().filter(r -> name.equals(r.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no alerting rule " + name));
     }
 
     String logText() {

@@ -323,16 +323,11 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     private List<JsonObject> alertingRules() throws Exception {
-        List<JsonObject> rules = new ArrayList<>();
-        for (Object group : prometheus.api("rules?type=alert").getJsonObject("data").getJsonArray("groups")) {
-            ((JsonObject) group).getJsonArray("rules").stream().map(JsonObject.class::cast).forEach(rules::add);
-        }
-        return rules;
+        return prometheus.alertingRules();
     }
 
     private String alertState(String name) throws Exception {
-        return alertingRules().stream().filter(r -> r.getString("name").equals(name)).findFirst()
-                .map(r -> r.getString("state")).orElseThrow(() -> new AssertionError("no alerting rule " + name));
+        return prometheus.alertingRule(name).getString("state");
     }
 
     /** The sample names in Prometheus text exposition: {@code name{labels} value} and {@code name value} lines. */
@@ -352,13 +347,7 @@ class PrometheusScrapesRunningRolesTest {
     }
 
     private List<Double> values(String promQl) throws Exception {
-        JsonObject answer = prometheus.query(promQl);
-        assertThat(answer.getString("status")).as(promQl + " → " + answer.encode()).isEqualTo("success");
-        List<Double> values = new ArrayList<>();
-        for (Object sample : answer.getJsonObject("data").getJsonArray("result")) {
-            values.add(Double.parseDouble(((JsonObject) sample).getJsonArray("value").getString(1)));
-        }
-        return values;
+        return prometheus.values(promQl);
     }
 
     /** An instant query's values keyed by one label of each sample. */

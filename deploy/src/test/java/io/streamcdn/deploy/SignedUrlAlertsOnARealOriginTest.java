@@ -145,17 +145,6 @@ class SignedUrlAlertsOnARealOriginTest {
                 .prefix(VIDEO);
     }
 
-    private JsonObject alertingRule(String name) throws Exception {
-        for (Object group : prometheus.api("rules?type=alert").getJsonObject("data").getJsonArray("groups")) {
-            for (Object rule : ((JsonObject) group).getJsonArray("rules")) {
-                if (name.equals(((JsonObject) rule).getString("name"))) {
-                    return (JsonObject) rule;
-                }
-            }
-        }
-        throw new AssertionError("no alerting rule " + name);
-    }
-
     /** Waits until Prometheus holds two samples of {@code selector}: from then on its increases count in rates. */
     private void awaitScrapedTwice(String selector) throws Exception {
         awaitTrue(() -> values("count_over_time(" + selector + "[1m])").stream().anyMatch(n -> n >= 2),
@@ -163,19 +152,16 @@ class SignedUrlAlertsOnARealOriginTest {
     }
 
     private String alertState(String name) throws Exception {
-        return alertingRule(name).getString("state");
+        return prometheus.alertingRule(name).getString("state");
     }
 
     private List<JsonObject> activeAlertLabels(String name) throws Exception {
-        return alertingRule(name).getJsonArray("alerts").stream().map(JsonObject.class::cast)
+        return prometheus.alertingRule(name).getJsonArray("alerts").stream().map(JsonObject.class::cast)
                 .map(alert -> alert.getJsonObject("labels")).toList();
     }
 
     private List<Double> values(String promQl) throws Exception {
-        JsonObject answer = prometheus.query(promQl);
-        assertThat(answer.getString("status")).as(promQl + " → " + answer.encode()).isEqualTo("success");
-        return answer.getJsonObject("data").getJsonArray("result").stream().map(JsonObject.class::cast)
-                .map(sample -> Double.parseDouble(sample.getJsonArray("value").getString(1))).toList();
+        return prometheus.values(promQl);
     }
 
     /** The series the signed-URL rules divide, as Prometheus has them now. */

@@ -90,10 +90,7 @@ public final class WatchPageDriver implements AutoCloseable {
         long start = System.nanoTime();
         List<String> pageErrors = new ArrayList<>();
         try (BrowserContext context = browser.newContext()) {
-            Page page = context.newPage();
-            page.onPageError(error -> pageErrors.add(error));
-            page.navigate(url);
-            awaitFirstFrame(page, url, startLimit, pageErrors);
+            Page page = openAtFirstFrame(context, url, startLimit, pageErrors);
             long left = wallLimit.toMillis() - (System.nanoTime() - start) / 1_000_000;
             try {
                 page.waitForFunction(PLAYED_ENOUGH, videoSeconds, new Page.WaitForFunctionOptions()
@@ -123,10 +120,7 @@ public final class WatchPageDriver implements AutoCloseable {
     public Startup startup(String url, Duration startLimit) {
         List<String> pageErrors = new ArrayList<>();
         try (BrowserContext context = browser.newContext()) {
-            Page page = context.newPage();
-            page.onPageError(error -> pageErrors.add(error));
-            page.navigate(url);
-            awaitFirstFrame(page, url, startLimit, pageErrors);
+            Page page = openAtFirstFrame(context, url, startLimit, pageErrors);
             page.waitForFunction("() => window.streamcdn.events.some(e => e.type === 'startup')", null,
                     new Page.WaitForFunctionOptions().setTimeout(startLimit.toMillis()));
             JsonObject json = new JsonObject((String) page.evaluate("""
@@ -138,6 +132,16 @@ public final class WatchPageDriver implements AutoCloseable {
             }
             return new Startup(player, json.getDouble("page"));
         }
+    }
+
+    /** A page of {@code context} at {@code url} once it shows its first frame; script errors go to {@code pageErrors}. */
+    private static Page openAtFirstFrame(BrowserContext context, String url, Duration startLimit,
+                                         List<String> pageErrors) {
+        Page page = context.newPage();
+        page.onPageError(error -> pageErrors.add(error));
+        page.navigate(url);
+        awaitFirstFrame(page, url, startLimit, pageErrors);
+        return page;
     }
 
     private static void awaitFirstFrame(Page page, String url, Duration limit, List<String> pageErrors) {
