@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * The classpath is the folder of jars the role came from (bench/target/lib, which holds every role and all
  * their dependencies but not the bench jar), so the role logs with its own logback configuration, at the
- * level given ({@code STREAMCDN_LOG_LEVEL}): WARN means no access log, as nginx's {@code access_log off}.
+ * level given ({@code STREAMCDN_LOG_LEVEL}, and the same for the request lines, {@code STREAMCDN_ACCESS_LOG_LEVEL}):
+ * WARN means no access log, as nginx's {@code access_log off}.
  */
 public final class RoleProcess implements AutoCloseable {
 
@@ -53,6 +54,7 @@ public final class RoleProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("STREAMCDN_LOG_LEVEL", logLevel);
+        builder.environment().put("STREAMCDN_ACCESS_LOG_LEVEL", logLevel);
         RoleProcess started = new RoleProcess(role, builder.start(), port, log);
         started.awaitListening(Duration.ofSeconds(60));
         return started;
