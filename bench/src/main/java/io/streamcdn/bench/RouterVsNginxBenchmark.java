@@ -62,7 +62,8 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
             "216.160.83.57", Set.of("edge-seattle", "edge-portland"),
             "175.16.199.10", Set.of("edge-seoul", "edge-beijing"));
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Measured wrk rounds per server (default: ${DEFAULT-VALUE}).")
+    // Five, not the three the issue asks at least: this VM's speed swings from minute to minute, for nginx too.
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured wrk rounds per server (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Length of one wrk round (default: ${DEFAULT-VALUE}).")
