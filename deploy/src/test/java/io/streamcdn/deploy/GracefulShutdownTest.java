@@ -108,7 +108,9 @@ class GracefulShutdownTest {
                 awaitEdges(routerUrl, edges -> !edges.contains("edge-stopping"));
                 assertThat(edge.isAlive()).isTrue();
 
-                assertThat(download.readToEnd(PAUSE_MS)).as("the whole body arrived").isTrue();
+                boolean whole = download.readToEnd(PAUSE_MS);
+                assertThat(whole).as(() -> "the whole body arrived (" + download.received() + " of "
+                        + download.contentLength() + " bytes); the edge said:\n" + edge.output()).isTrue();
             }
             assertThat(edge.awaitExit(Duration.ofSeconds(60))).as(edge.output()).isZero();
             assertThat(edge.output()).contains("edge edge-stopping stopped");
