@@ -405,7 +405,7 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "latency round %d  nginx  %s%n", round, n);
             System.out.printf(Locale.ROOT, "latency round %d  router %s%n", round, r);
         }
-        return pooled("nginx ", nginxRounds) + "\n" + pooled("router", routerRounds)
+        return pooled("", "nginx ", nginxRounds) + "\n" + pooled("", "router", routerRounds)
                 + clean("nginx ", nginxRounds) + clean("router", routerRounds);
     }
 
@@ -418,7 +418,7 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
         if (clean.isEmpty() || clean.size() == rounds.size()) {
             return "";
         }
-        return "\n" + pooled(name, clean).replaceFirst("^at ", "clean rounds only, at ");
+        return "\n" + pooled("clean rounds only, ", name, clean);
     }
 
     private Paced pacedRound(Server server, RedirectWorkload workload) throws Exception {
@@ -440,7 +440,7 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
     }
 
     /** All rounds' latencies together (each round's histogram merged), with the per-round achieved rate. */
-    private String pooled(String name, List<Paced> rounds) {
+    private String pooled(String label, String name, List<Paced> rounds) {
         Histogram all = new Histogram(60_000_000_000L, 3);
         Histogram fromDue = new Histogram(60_000_000_000L, 3);
         for (Paced p : rounds) {
@@ -450,7 +450,7 @@ final class RouterVsNginxBenchmark implements Callable<Integer> {
         long noisy = rounds.stream().filter(Paced::noisy).count();
         Tally gc = new Tally(0, rounds.stream().mapToDouble(p -> p.served().gcPauses()).sum(),
                 rounds.stream().mapToDouble(p -> p.served().gcPauseSeconds()).sum());
-        return String.format(Locale.ROOT, "at %.0f req/s  %s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms  "
+        return label + String.format(Locale.ROOT, "at %.0f req/s  %s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms  "
                         + "(all %d responses of %d rounds; from due: p99 %.3f ms, p99.9 %.3f ms; server cpu %.1f ms/1000 req, "
                         + "median%s; noisy rounds: %d)",
                 rate, name, all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
