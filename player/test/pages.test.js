@@ -36,6 +36,7 @@ test('the upload page has the contract\'s elements', () => {
   assert.ok(hasElement(html, 'progress', 'encode-progress'));
   assert.ok(hasElement(html, 'p', 'upload-status', 'aria-live'));
   assert.ok(hasElement(html, 'a', 'watch-link'));
+  assert.ok(hasElement(html, 'p', 'delete-status', 'role="alert"'), 'a refused delete needs its own line');
   const js = read('js/upload.js');
   assert.ok(js.includes('xhr.upload.onprogress') && js.includes("form.append('file'") && js.includes("form.append('title'"));
 });

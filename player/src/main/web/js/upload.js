@@ -2,7 +2,7 @@
 // (title, then file) to POST {origin}/api/videos with XMLHttpRequest, whose upload events drive the progress
 // bar. Accepted (202): the video's encode is followed (GET /api/videos/{id} every second) until it is ready,
 // then a link to watch it appears (and a button to delete it again). Refused: the origin's reason, as it wrote
-// it. An origin with an admin token wants it on uploads and deletes: the "Operator" box holds it (admin-token.js),
+// it. A refused delete says so in its own line, which the encode's progress (or its end) never overwrites. An origin with an admin token wants it on uploads and deletes: the "Operator" box holds it (admin-token.js),
 // and opens by itself when the origin answers 401.
 
 import { loadConfig, originLink, getJson } from './config.js';
@@ -21,12 +21,12 @@ const form = document.getElementById('upload-form');
 const operatorBox = document.getElementById('operator-box');
 const tokenInput = document.getElementById('admin-token');
 const deleteButton = document.getElementById('delete-video');
+const deleteStatus = document.getElementById('delete-status');
 
 const configReady = loadConfig();
 let config = null;
 let busy = false;
 let uploadedId = null;
-let deleteRefused = false; // a refused delete's message stays up while the encode goes on (not its progress text)
 
 tokenInput.value = readToken(sessionStorage);
 if (tokenInput.value) {
@@ -60,6 +60,12 @@ function say(text, kind) {
   status.classList.toggle('ok', kind === 'ok');
 }
 
+/** The refused delete's line, or none. */
+function sayAboutDelete(text) {
+  deleteStatus.textContent = text || '';
+  deleteStatus.hidden = !text;
+}
+
 function reasonOf(xhr) {
   try {
     const body = JSON.parse(xhr.responseText);
@@ -81,7 +87,7 @@ async function upload(file) {
   watchLink.hidden = true;
   deleteButton.hidden = true;
   uploadedId = null;
-  deleteRefused = false;
+  sayAboutDelete(null);
   encodeRow.hidden = true;
   encodeBar.value = 0;
   uploadBar.value = 0;
@@ -152,9 +158,7 @@ async function follow(id) {
       return; // deleted meanwhile (the delete said so), or another upload started
     }
     if (failure) {
-      if (!deleteRefused) {
-        say('Waiting for the encode (' + failure.message + ')…');
-      }
+      say('Waiting for the encode (' + failure.message + ')…');
       await sleep(2000);
       continue;
     }
@@ -170,9 +174,7 @@ async function follow(id) {
       finish('The encode failed: ' + (video.error || 'no reason given'), 'error');
       return;
     }
-    if (!deleteRefused) {
-      say(stateText(video) + '…');
-    }
+    say(stateText(video) + '…');
     await sleep(1000);
   }
 }
@@ -183,7 +185,7 @@ function deleteUploaded() {
   if (!id || !window.confirm('Delete this video and its files from the origin?')) {
     return;
   }
-  deleteRefused = false;
+  sayAboutDelete(null);
   const xhr = new XMLHttpRequest();
   xhr.open('DELETE', originLink(config, '/api/videos/' + encodeURIComponent(id)));
   const sentToken = authorize(xhr);
@@ -195,14 +197,10 @@ function deleteUploaded() {
       encodeRow.hidden = true;
       finish('Deleted.', 'ok');
     } else {
-      deleteRefused = true;
-      say(refusalText(xhr, sentToken, 'deletes', 'The origin did not delete it'), 'error');
+      sayAboutDelete(refusalText(xhr, sentToken, 'deletes', 'The origin did not delete it'));
     }
   };
-  xhr.onerror = () => {
-    deleteRefused = true;
-    say('The delete failed: the origin could not be reached.', 'error');
-  };
+  xhr.onerror = () => sayAboutDelete('The delete failed: the origin could not be reached.');
   xhr.send();
 }
 

@@ -506,7 +506,7 @@ class PlayerEndToEndTest {
         assertThat(page.evaluate("() => [localStorage.length, document.cookie, location.href]").toString()).doesNotContain(TOKEN);
         assertThat(page.evaluate("() => localStorage.length")).isEqualTo(0);
 
-        // The short clip (10 s): deleted while it encodes.
+        // The short clip (10 s).
         Response accepted = page.waitForResponse(r -> r.url().endsWith("/api/videos") && "POST".equals(r.request().method()),
                 new Page.WaitForResponseOptions().setTimeout(60_000),
                 () -> page.setInputFiles("#upload-input", TestMedia.clip360p()));
@@ -515,15 +515,18 @@ class PlayerEndToEndTest {
         Locator delete = page.locator("#delete-video");
         delete.waitFor(new Locator.WaitForOptions().setTimeout(10_000));
 
-        // Without the token the delete is refused and the page asks for it; the video stays.
+        // Without the token the delete is refused and the page asks for it in its own line; the video stays.
         page.fill("#admin-token", "");
         assertThat(page.evaluate("() => sessionStorage.length")).as("an emptied field forgets the token").isEqualTo(0);
         Response refused = page.waitForResponse(r -> r.url().endsWith("/api/videos/" + id) && "DELETE".equals(r.request().method()),
                 new Page.WaitForResponseOptions().setTimeout(10_000), delete::click);
         assertThat(refused.status()).isEqualTo(401);
-        waitForText(page, page.locator("#upload-status"), "needs the admin token for deletes", Duration.ofSeconds(10));
-        page.waitForTimeout(1500); // the encode goes on, polled every second: its progress does not hide the message
-        assertThat(page.locator("#upload-status").innerText()).contains("needs the admin token for deletes");
+        Locator deleteStatus = page.locator("#delete-status");
+        waitForText(page, deleteStatus, "needs the admin token for deletes", Duration.ofSeconds(10));
+        // The encode goes on (polled every second) to its end: neither its progress nor "Ready" hides the refusal.
+        waitForText(page, page.locator("#upload-status"), "Ready to watch.", Duration.ofSeconds(90));
+        assertThat(deleteStatus.isVisible()).isTrue();
+        assertThat(deleteStatus.innerText()).contains("needs the admin token for deletes");
         assertThat(get(cdn.originUrl() + "/api/videos/" + id).statusCode()).isEqualTo(200);
 
         page.fill("#admin-token", TOKEN);
@@ -532,6 +535,7 @@ class PlayerEndToEndTest {
         assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
         assertThat(deleted.request().headerValue("authorization")).isEqualTo("Bearer " + TOKEN);
         waitForText(page, page.locator("#upload-status"), "Deleted.", Duration.ofSeconds(10));
+        assertThat(deleteStatus.isVisible()).as("the refusal's line once the delete went through").isFalse();
         assertThat(get(cdn.originUrl() + "/api/videos/" + id).statusCode()).isEqualTo(404);
         assertThat(catalogSize()).as("videos after the delete").isEqualTo(videosBefore);
     }
