@@ -1,7 +1,9 @@
 package io.streamcdn.common;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamcdn.common.http.WholeBody;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -21,10 +23,9 @@ public final class MetricsHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         ctx.vertx().executeBlocking(registry::scrape, false)
-                .onSuccess(text -> ctx.response()
+                .onSuccess(text -> WholeBody.end(ctx.response()
                         .putHeader("Content-Type", CONTENT_TYPE)
-                        .putHeader("Cache-Control", "no-store")
-                        .end(text))
+                        .putHeader("Cache-Control", "no-store"), Buffer.buffer(text, "UTF-8")))
                 .onFailure(ctx::fail);
     }
 }

@@ -1,6 +1,8 @@
 package io.streamcdn.edge.proxy;
 
+import io.streamcdn.common.http.WholeBody;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -30,6 +32,8 @@ final class FillReader {
     private final Runnable wake;
     private long position;
     private long sent;
+    /** The body's last write so far: the response ends once it has reached the socket (see {@link WholeBody}). */
+    private Future<Void> lastWrite;
     private boolean reading;
     private boolean finished;
 
@@ -107,7 +111,7 @@ final class FillReader {
             stop(false);
             return;
         }
-        response.write(Buffer.buffer().appendBytes(bytes.array(), 0, read));
+        lastWrite = response.write(Buffer.buffer().appendBytes(bytes.array(), 0, read));
         position += read;
         sent += read;
         fill.advanced(this, position);
@@ -122,7 +126,7 @@ final class FillReader {
         fill.untrack(this);
         fill.removeProgressListener(wake);
         if (complete) {
-            response.end();
+            WholeBody.endAfter(response, lastWrite);
         } else if (!response.closed() && !response.ended()) {
             response.reset();
         }

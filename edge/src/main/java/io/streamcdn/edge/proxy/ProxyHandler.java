@@ -6,6 +6,7 @@ import io.streamcdn.common.http.HttpDate;
 import io.streamcdn.common.http.HttpProblem;
 import io.streamcdn.common.http.JsonErrors;
 import io.streamcdn.common.http.ServeDecision;
+import io.streamcdn.common.http.WholeBody;
 import io.streamcdn.common.http.Validators;
 import io.streamcdn.edge.cache.CacheEntry;
 import io.streamcdn.edge.cache.CachedResponse;
@@ -134,7 +135,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         long bodyBytes = length;
         Buffer inMemory = hot.get(entry);
         if (inMemory != null) {
-            response.end(inMemory.slice((int) offset, (int) (offset + length)));
+            WholeBody.end(response, inMemory.slice((int) offset, (int) (offset + length)));
             metrics.served(status, bodyBytes);
             afterServed(request, key);
             return;

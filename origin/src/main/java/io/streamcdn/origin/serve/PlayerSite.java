@@ -1,6 +1,7 @@
 package io.streamcdn.origin.serve;
 
 import io.streamcdn.common.http.EntityTag;
+import io.streamcdn.common.http.WholeBody;
 import io.streamcdn.origin.OriginConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -146,7 +147,7 @@ public final class PlayerSite {
         if (request.method() == HttpMethod.HEAD) {
             response.end();
         } else {
-            response.end(asset.body());
+            WholeBody.end(response, asset.body()); // dash.js is about 1 MB
         }
     }
 
