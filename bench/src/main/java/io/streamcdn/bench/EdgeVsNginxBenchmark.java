@@ -66,8 +66,13 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
     @Option(names = "--segments", defaultValue = "50", description = "Distinct 1 MB files (default: ${DEFAULT-VALUE}).")
     int segments;
 
-    @Option(names = "--small-objects", defaultValue = "50", description = "Distinct 4 KB files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--small-objects", defaultValue = "50", description = "Distinct small files (default: ${DEFAULT-VALUE}).")
     int smallObjects;
+
+    @Option(names = "--small-kb", defaultValue = "4",
+            description = "Size of each small file in KB, 1 to 128: all are served from the edge's memory "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int smallKb;
 
     @Option(names = "--edge-jvm-opts", defaultValue = "", split = " ",
             description = "JVM flags for the edge process, space-separated (default: none, the JVM's defaults).")
@@ -101,6 +106,10 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (smallKb < 1 || smallKb > 128) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--small-kb " + smallKb + " must be 1 to 128 (the edge keeps objects up to 128 KB in memory)");
+        }
         Path work = Files.createTempDirectory("streamcdn-edge-vs-nginx");
         try {
             return withOrigin(work);
@@ -127,7 +136,7 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
         List<Workload> workloads = List.of(
                 new Workload("1 MB", PublishedFiles.write(data, VIDEO_ID, "720p", segments, 1 << 20, 1),
                         work.resolve("segments.lua")),
-                new Workload("4 KB", PublishedFiles.write(data, VIDEO_ID, "small", smallObjects, 4 << 10, 2),
+                new Workload(smallKb + " KB", PublishedFiles.write(data, VIDEO_ID, "small", smallObjects, smallKb << 10, 2),
                         work.resolve("small.lua")));
         for (Workload workload : workloads) {
             Wrk.pathCycler(workload.script(), workload.files().paths());
@@ -154,8 +163,8 @@ final class EdgeVsNginxBenchmark implements Callable<Integer> {
 
     private void printSetup(EdgeProcess edge) {
         System.out.printf(Locale.ROOT, "machine: %d cores; wrk -c %d -t %d, %d s rounds (+%d s unmeasured warm-up), "
-                        + "%d rounds; %d x 1 MB, %d x 4 KB files%n", Runtime.getRuntime().availableProcessors(),
-                connections, wrkThreads, seconds, warmupSeconds, rounds, segments, smallObjects);
+                        + "%d rounds; %d x 1 MB, %d x %d KB files%n", Runtime.getRuntime().availableProcessors(),
+                connections, wrkThreads, seconds, warmupSeconds, rounds, segments, smallObjects, smallKb);
         System.out.printf(Locale.ROOT, "edge: separate JVM (pid %d), JVM flags %s, log level %s; nginx: worker_processes "
                         + "auto, sendfile on, access_log %s%n", edge.pid(), edgeJvmOpts.isEmpty() ? "none" : edgeJvmOpts,
                 accessLog ? "INFO (access log)" : "WARN", accessLog ? "on" : "off");

@@ -52,6 +52,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -97,10 +98,13 @@ public final class EdgeServer {
     private final UpstreamProbe probe;
     private final Optional<RouterHeartbeat> heartbeat;
     private final List<HttpServer> servers;
+    /** Set when {@link #close} begins: responses from memory then end only once written (see {@code WholeBody}). */
+    private final AtomicBoolean stopping;
 
     private EdgeServer(EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream, UpstreamProbe probe,
-                       Optional<RouterHeartbeat> heartbeat, List<HttpServer> servers) {
+                       Optional<RouterHeartbeat> heartbeat, List<HttpServer> servers, AtomicBoolean stopping) {
         this.heartbeat = heartbeat;
+        this.stopping = stopping;
         this.config = config;
         this.runtime = runtime;
         this.cache = cache;
@@ -138,12 +142,14 @@ public final class EdgeServer {
                     UpstreamProbe probe = new UpstreamProbe(vertx, upstream.primary());
                     AtomicInteger connections = new AtomicInteger();
                     ProxyMetrics metrics = new ProxyMetrics(runtime.registry());
+                    AtomicBoolean stopping = new AtomicBoolean();
                     Router router = routes(vertx, config, runtime, cache, upstream, probe, metrics, connections, clock,
-                            startedNanos, signer);
+                            startedNanos, signer, stopping);
                     Optional<RouterHeartbeat> heartbeat = config.router().map(r -> new RouterHeartbeat(vertx, config,
                             new LoadMeter(connections, metrics, cache), runtime.registry()));
                     return listen(vertx, config, router, connections)
-                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, heartbeat, servers))
+                            .map(servers -> new EdgeServer(config, runtime, cache, upstream, probe, heartbeat, servers,
+                                    stopping))
                             .onSuccess(edge -> {
                                 probe.start();
                                 heartbeat.ifPresent(RouterHeartbeat::start);
@@ -238,7 +244,7 @@ public final class EdgeServer {
 
     static Router routes(Vertx vertx, EdgeConfig config, RoleRuntime runtime, DiskCache cache, Upstream upstream,
                          UpstreamProbe probe, ProxyMetrics metrics, AtomicInteger connections, Clock clock,
-                         long startedNanos, Optional<UrlSigner> signer) {
+                         long startedNanos, Optional<UrlSigner> signer, AtomicBoolean stopping) {
         cache.bindMetrics(runtime.registry());
         Gauge.builder("streamcdn.edge.cache.bytes", cache, DiskCache::bytes).baseUnit("bytes")
                 .description("Bytes of the cached objects on disk (bodies and metadata)").register(runtime.registry());
@@ -276,7 +282,8 @@ public final class EdgeServer {
         SignedUrlGate gate = new SignedUrlGate("edge " + config.name(), signer, config.adminToken(), runtime.registry(),
                 "streamcdn.edge.signed.url.refusals");
         gate.announce();
-        ProxyHandler proxy = new ProxyHandler(cache, hot, fills, prefetcher, metrics, config.name(), clock);
+        ProxyHandler proxy = new ProxyHandler(cache, hot, fills, prefetcher, metrics, config.name(), clock,
+                stopping::get);
         mountVideos(router, "/videos/*", VIDEO_ROUTE, cors, corsHeaders, gate.plain(), proxy);
         mountVideos(router, "/s/*", SIGNED_VIDEO_ROUTE, cors, corsHeaders, gate.signed(), proxy);
 
@@ -354,6 +361,7 @@ public final class EdgeServer {
      */
     public Future<Void> close(Duration grace) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
+        stopping.set(true);
         // Deregister first, while still serving, so the router sends no new viewers to a closing edge.
         Future<Void> deregistered = heartbeat.map(RouterHeartbeat::stop).orElse(Future.succeededFuture());
         deregistered.eventually(() -> {

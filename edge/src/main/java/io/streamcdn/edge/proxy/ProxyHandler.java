@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET|HEAD /videos/**} on an edge:
@@ -60,10 +61,13 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     private final String via;
     private final Clock clock;
     private final HotObjects hot;
+    private final BooleanSupplier stopping;
 
+    /** @param stopping true once the edge has begun a graceful stop */
     public ProxyHandler(DiskCache cache, HotObjects hot, Fills fills, Prefetcher prefetcher, ProxyMetrics metrics,
-                        String name, Clock clock) {
+                        String name, Clock clock, BooleanSupplier stopping) {
         this.clock = clock;
+        this.stopping = stopping;
         this.hot = hot;
         this.cache = cache;
         this.fills = fills;
@@ -135,7 +139,14 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         long bodyBytes = length;
         Buffer inMemory = hot.get(entry);
         if (inMemory != null) {
-            WholeBody.end(response, inMemory.slice((int) offset, (int) (offset + length)));
+            Buffer body = inMemory.slice((int) offset, (int) (offset + length));
+            if (stopping.getAsBoolean()) {
+                WholeBody.end(response, body);
+            } else {
+                // One write: ending after the write costs about 15 % more CPU per 64 KB hit (bench edge-vs-nginx
+                // --small-kb 64), and matters only while the edge stops.
+                response.end(body);
+            }
             metrics.served(status, bodyBytes);
             afterServed(request, key);
             return;
