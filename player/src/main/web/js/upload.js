@@ -2,7 +2,8 @@
 // (title, then file) to POST {origin}/api/videos with XMLHttpRequest, whose upload events drive the progress
 // bar. Accepted (202): the video's encode is followed (GET /api/videos/{id} every second) until it is ready,
 // then a link to watch it appears (and a button to delete it again). Refused: the origin's reason, as it wrote
-// it. A refused delete says so in its own line, which the encode's progress (or its end) never overwrites. An origin with an admin token wants it on uploads and deletes: the "Operator" box holds it (admin-token.js),
+// it. A refused delete says so in its own line, which the encode's progress (or its end) never overwrites.
+// An origin with an admin token wants it on uploads and deletes: the "Operator" box holds it (admin-token.js),
 // and opens by itself when the origin answers 401.
 
 import { loadConfig, originLink, getJson } from './config.js';

@@ -17,10 +17,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -130,7 +132,7 @@ class WholeBodyTest {
     }
 
     /** As the edge streams a body it is still downloading: chunks under back-pressure, then the end. */
-    private static void stream(HttpServerResponse response, Buffer body, java.util.function.Consumer<Future<Void>> end) {
+    private static void stream(HttpServerResponse response, Buffer body, Consumer<Future<Void>> end) {
         response.putHeader("Content-Length", Integer.toString(body.length()));
         new Object() {
             int sent;
@@ -214,7 +216,7 @@ class WholeBodyTest {
 
     private static long contentLength(String head) {
         for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 return Long.parseLong(line.substring("content-length:".length()).strip());
             }
         }
